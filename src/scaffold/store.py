@@ -1,0 +1,190 @@
+"""The local template store: a git repository of the bundled template, a tag per version.
+
+``copier update`` needs a template source it can reach and a tag for the
+version a project was made from. The template ships inside scaffold's wheel,
+so scaffold copies it into a git repository under the user's home directory,
+``~/.local/share/scaffold/template``, and tags it ``v<scaffold version>``.
+Projects record that path with its ``~`` (copier expands it), so the answers
+file means the same on every machine where scaffold has synced its store.
+
+Each version is stored as a root commit with fixed author, committer and date,
+so the same template files give the same commit on every machine. After
+``pip install -U scaffold``, ``scaffold sync`` (or any ``scaffold new``) adds the
+new version's tag; plain ``copier update`` then finds it as the newest tag.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from scaffold._version import __version__
+from scaffold.errors import TemplateStoreError
+
+__all__ = [
+    "DEFAULT_STORE",
+    "STORE_ENV",
+    "StoredTemplate",
+    "bundled_template",
+    "store_location",
+    "sync",
+]
+
+DEFAULT_STORE = "~/.local/share/scaffold/template"
+"""Where the store lives, written with ``~`` so answers files stay portable."""
+STORE_ENV = "SCAFFOLD_TEMPLATE_STORE"
+"""Environment variable that moves the store (the path is then recorded as given)."""
+
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "scaffold",
+    "GIT_AUTHOR_EMAIL": "scaffold@localhost",
+    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00+0000",
+    "GIT_COMMITTER_NAME": "scaffold",
+    "GIT_COMMITTER_EMAIL": "scaffold@localhost",
+    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000",
+}
+_TEMPLATE_PARTS = ("copier.yml", "templates")
+_EXCLUDES = (":(exclude,glob)**/__pycache__/**", ":(exclude,glob)**/*.py[co]")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTemplate:
+    """A template version in the store, as copier should be pointed at it."""
+
+    location: str
+    """The source path to give copier and record in answers (may start with ``~``)."""
+    tag: str
+    """The git tag of this scaffold's template version."""
+    added: bool
+    """Whether this call added the tag."""
+
+
+def bundled_template() -> Path:
+    """Return the folder holding ``copier.yml`` and ``templates/`` for this scaffold.
+
+    An installed wheel carries them as ``scaffold/_template``; a source checkout
+    (editable install) uses the repository root.
+    """
+    packaged = Path(str(resources.files("scaffold"))) / "_template"
+    if (packaged / "copier.yml").is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "copier.yml").is_file():
+        return checkout
+    raise TemplateStoreError(path=packaged, reason="the bundled template is missing")
+
+
+def store_location() -> str:
+    """Return the store path as it is written into answers files."""
+    return os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def sync(
+    location: str | None = None,
+    *,
+    version: str = __version__,
+    template: Path | None = None,
+) -> StoredTemplate:
+    """Make sure the store holds this scaffold's template version under its tag.
+
+    Args:
+        location: Store path; defaults to ``store_location()``.
+        version: The version to tag, without the leading ``v``.
+        template: Folder with ``copier.yml`` and ``templates/``; defaults to the
+            bundled one.
+
+    Returns:
+        Where the template is and which tag to render.
+
+    Raises:
+        TemplateStoreError: git is missing or the store cannot be written.
+    """
+    location = location or store_location()
+    template = template or bundled_template()
+    path = Path(location).expanduser()
+    tag = f"v{version}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with _locked(path):
+            if not (path / ".git").is_dir():
+                _git(path, "init", "--quiet", "--initial-branch=main")
+            tree = _tree_of(path, template)
+            existing = _tag_tree(path, tag)
+            if existing == tree:
+                return StoredTemplate(location, tag, added=False)
+            if existing is not None:
+                # Same version number, different files: a development build.
+                tag = f"{tag}+{tree[:12]}"
+                if _tag_tree(path, tag) == tree:
+                    return StoredTemplate(location, tag, added=False)
+            commit = _git(path, "commit-tree", tree, "-m", f"scaffold template {tag}", env=_IDENTITY)
+            _git(path, "tag", tag, commit)
+            _git(path, "checkout", "--quiet", "--force", "-B", "main", commit)
+            return StoredTemplate(location, tag, added=True)
+    except OSError as exc:
+        raise TemplateStoreError(path=path, reason=exc.strerror or str(exc)) from exc
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or "").strip().splitlines()
+        reason = detail[-1] if detail else f"git exited with {exc.returncode}"
+        raise TemplateStoreError(path=path, reason=reason) from exc
+
+
+def _tree_of(store: Path, template: Path) -> str:
+    """Write the template's files as a git tree in the store and return its id."""
+    with tempfile.TemporaryDirectory(prefix="scaffold-store-") as scratch:
+        snapshot = Path(scratch) / "snapshot"
+        snapshot.mkdir()
+        for part in _TEMPLATE_PARTS:
+            source = template / part
+            if source.is_dir():
+                shutil.copytree(source, snapshot / part, symlinks=True)
+            else:
+                shutil.copy2(source, snapshot / part)
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_WORK_TREE": str(snapshot)}
+        _git(store, "add", "--all", "--force", "--", ".", *_EXCLUDES, env=env, cwd=snapshot)
+        return _git(store, "write-tree", env=env)
+
+
+def _tag_tree(store: Path, tag: str) -> str | None:
+    """Return the tree id a tag points at, or None when the tag does not exist."""
+    try:
+        return _git(store, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{tree}}")
+    except subprocess.CalledProcessError:
+        return None
+
+
+def _git(
+    store: Path, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> str:
+    command = ["git", "--git-dir", str(store / ".git")]
+    if env is None or "GIT_WORK_TREE" not in env:
+        command += ["--work-tree", str(store)]
+    result = subprocess.run(
+        [*command, *args],
+        cwd=cwd or store,
+        env={**os.environ, **(env or {})},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+@contextmanager
+def _locked(store: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the store while it changes."""
+    lock = store.with_name(store.name + ".lock")
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
