@@ -64,10 +64,10 @@ def next_steps(project: NewProject) -> str:
         "pytest && ruff check . && mypy",
     ]
     if project.framework == "flask":
-        steps.append(f"flask --app {package} run --debug      # development server")
+        steps.append(f"flask --app {package} run --debug  # development server")
     else:
-        steps.append(f"fastapi dev src/{package}/main.py    # development server with reload")
-    steps.append(f"python -m {package}                      # production server")
+        steps.append(f"uvicorn {package}.main:create_app --factory --reload  # development server")
+    steps.append(f"python -m {package}  # production server")
     if answers.get("database", "none") != "none":
         if project.framework == "flask":
             steps.append(f"flask --app {package} db upgrade")

@@ -52,7 +52,17 @@ _IDENTITY = {
     "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000",
 }
 _TEMPLATE_PARTS = ("copier.yml", "templates")
-_EXCLUDES = (":(exclude,glob)**/__pycache__/**", ":(exclude,glob)**/*.py[co]")
+_EXCLUDES = tuple(
+    f":(exclude,glob){pattern}"
+    for pattern in (
+        "**/__pycache__/**",
+        "**/*.py[co]",
+        "**/.ruff_cache/**",
+        "**/.mypy_cache/**",
+        "**/.pytest_cache/**",
+    )
+)
+"""Tool caches a development checkout may hold; they never belong in the template."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,7 @@
+"""The JSON API blueprint."""
+
+from __future__ import annotations
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,14 @@
+"""Extension objects, created unbound here and attached to the app in create_app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .ml.store import ModelStore
+
+model_store = ModelStore()
+
+
+def init_app(app: Flask) -> None:
+    """Attach every extension to ``app``."""
+    model_store.init_app(app)

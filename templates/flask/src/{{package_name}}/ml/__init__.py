@@ -1,0 +1,1 @@
+"""The prediction model: training, storage and inference."""
