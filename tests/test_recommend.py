@@ -57,7 +57,11 @@ def test_session_login_requires_flask_whatever_the_scores() -> None:
 def test_reasons_against_a_framework_are_strongest_first() -> None:
     result = recommend(Requirements(kind="api", traffic="medium", docs=True))
     against_flask = result.reasons_against("flask")
-    assert [rule.name for rule in against_flask] == ["api-product", "interactive-docs", "moderate-traffic"]
+    assert [rule.name for rule in against_flask] == [
+        "api-product",
+        "interactive-docs",
+        "moderate-traffic",
+    ]
 
 
 def test_json_form_lists_every_fired_rule_with_its_source() -> None:

@@ -48,7 +48,9 @@ def test_yaml_and_toml_files_are_read(tmp_path: Path) -> None:
 
 def test_answers_file_of_a_generated_project_yields_its_requirements(tmp_path: Path) -> None:
     answers = tmp_path / ".copier-answers.yml"
-    answers.write_text("_commit: v0.1.0\nframework: flask\nrequirements:\n  kind: web\n  html: true\n")
+    answers.write_text(
+        "_commit: v0.1.0\nframework: flask\nrequirements:\n  kind: web\n  html: true\n"
+    )
     assert load_requirements_file(answers) == {"kind": "web", "html": True}
 
 

@@ -91,7 +91,9 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
-@pytest.mark.skipif(not SEED_DIR.is_dir(), reason="the founding document (../shared/seeds) is absent")
+@pytest.mark.skipif(
+    not SEED_DIR.is_dir(), reason="the founding document (../shared/seeds) is absent"
+)
 def test_sections_exist_in_the_founding_document_and_no_reason_copies_it() -> None:
     seed = " ".join(p.read_text(encoding="utf-8") for p in SEED_DIR.glob("*.txt"))
     for section in SECTIONS:
@@ -101,5 +103,7 @@ def test_sections_exist_in_the_founding_document_and_no_reason_copies_it() -> No
     texts = [rule.why for rule in RULES] + [c.weakness + " " + c.remedy for c in COSTS]
     for text in texts:
         words = _words(text)
-        copied = [words[i : i + 7] for i in range(len(words) - 6) if tuple(words[i : i + 7]) in seed_runs]
+        copied = [
+            words[i : i + 7] for i in range(len(words) - 6) if tuple(words[i : i + 7]) in seed_runs
+        ]
         assert not copied, f"{text!r} copies the founding document: {' '.join(copied[0])}"

@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from scaffold._version import __version__
-from scaffold.errors import EXIT_INTERRUPTED, ScaffoldError
+from scaffold.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ScaffoldError
 from scaffold.recommend import recommend as run_rules
 from scaffold.requirements import (
     FIELDS,
@@ -32,7 +32,6 @@ from scaffold.requirements import (
 
 __all__ = ["app", "main"]
 
-EXIT_INTERNAL = 70
 _ANSWERS_FILE = ".copier-answers.yml"
 
 
@@ -57,15 +56,21 @@ class _ScaffoldGroup(TyperGroup):
             # Usage errors (bad option values, unknown options) carry exit code 2.
             _fail(exc.format_message(), exc.exit_code)
         except (typer.Abort, KeyboardInterrupt, EOFError):
-            _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+            _interrupted()
         except Exception as exc:  # noqa: BLE001 - the last line of defence.
             if os.environ.get("SCAFFOLD_DEBUG"):
                 traceback.print_exc()
-            _fail(
-                f"internal error: {type(exc).__name__}: {exc} (SCAFFOLD_DEBUG=1 shows the traceback)",
-                EXIT_INTERNAL,
-            )
+            hint = "SCAFFOLD_DEBUG=1 shows the traceback"
+            _fail(f"internal error: {type(exc).__name__}: {exc} ({hint})", EXIT_INTERNAL)
+        if result == EXIT_INTERRUPTED:
+            # typer turns Ctrl-C (KeyboardInterrupt) into a silent exit 130.
+            _interrupted()
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _interrupted() -> None:
+    typer.echo(err=True)  # End the line a prompt may have left open.
+    _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
 
 
 def _fail(message: str, code: int) -> None:
@@ -125,8 +130,8 @@ def _option_type(field: Field) -> Any:
     option = typer.Option(
         f"--{field.name}", help=help_text, show_default=False, rich_help_panel=panel
     )
-    choices = Literal.__getitem__(field.choices)  # type: ignore[attr-defined]
-    return Annotated[Optional[choices], option]  # type: ignore[valid-type] # noqa: UP045
+    choices = Literal.__getitem__(field.choices)
+    return Annotated[Optional[choices], option]  # noqa: UP045
 
 
 def _show(value: Any) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 __all__ = [
     "EXIT_ANSWER",
     "EXIT_DESTINATION",
+    "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_REQUIREMENTS",
     "EXIT_TEMPLATE",
@@ -39,6 +40,8 @@ EXIT_TEMPLATE = 5
 """The template cannot be found, read or rendered."""
 EXIT_ANSWER = 6
 """An answer to a template question is invalid or unknown."""
+EXIT_INTERNAL = 70
+"""A bug in scaffold: an unexpected exception (``SCAFFOLD_DEBUG=1`` shows it)."""
 EXIT_INTERRUPTED = 130
 """The user interrupted a prompt (Ctrl-C) or closed its input."""
 

@@ -11,7 +11,7 @@ from typing import Any
 from scaffold import store
 from scaffold.errors import IncompatibleAnswerError, InvalidAnswerError
 from scaffold.recommend import Recommendation, recommend
-from scaffold.render import RenderRequest, Rendered, is_remote, render
+from scaffold.render import Rendered, RenderRequest, is_remote, render
 from scaffold.requirements import Framework, FrameworkChoice, Requirements
 from scaffold.rules import Rule
 
@@ -88,9 +88,10 @@ def create_project(
                 f"{overridden_by.why}"
             )
 
+    vcs_ref: str | None
     if options.template is None:
         stored = store.sync()
-        source, vcs_ref = stored.location, stored.tag
+        source, vcs_ref = stored.location, options.vcs_ref or stored.tag
     else:
         source, vcs_ref = _absolute_if_local(options.template), options.vcs_ref
 

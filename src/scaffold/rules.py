@@ -133,8 +133,7 @@ RULES: tuple[Rule, ...] = (
         "endpoints>=20",
         "fastapi",
         1,
-        "A wide API surface is easier to manage with a schema and tooling generated "
-        "from the code.",
+        "A wide API surface is easier to manage with a schema and tooling generated from the code.",
         "FastAPI vs. Flask performance",
         lambda r: r.endpoints >= 20,
     ),
@@ -182,8 +181,7 @@ RULES: tuple[Rule, ...] = (
         "docs",
         "fastapi",
         2,
-        "FastAPI publishes browsable, try-it-out API documentation straight from the "
-        "code.",
+        "FastAPI publishes browsable, try-it-out API documentation straight from the code.",
         "Pros of using FastAPI",
         lambda r: r.docs,
     ),

@@ -135,7 +135,9 @@ def sync(
                 tag = f"{tag}+{tree[:12]}"
                 if _tag_tree(path, tag) == tree:
                     return StoredTemplate(location, tag, added=False)
-            commit = _git(path, "commit-tree", tree, "-m", f"scaffold template {tag}", env=_IDENTITY)
+            commit = _git(
+                path, "commit-tree", tree, "-m", f"scaffold template {tag}", env=_IDENTITY
+            )
             _git(path, "tag", tag, commit)
             _git(path, "checkout", "--quiet", "--force", "-B", "main", commit)
             return StoredTemplate(location, tag, added=True)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from .samples import IRIS_SETOSA, IRIS_VIRGINICA
+from .helpers import IRIS_SETOSA, IRIS_VIRGINICA
 
 
 def test_predict_one(client: FlaskClient) -> None:
@@ -68,3 +68,10 @@ def test_unknown_api_route_is_json(client: FlaskClient) -> None:
     assert response.status_code == 404
     assert response.get_json()["error"]["status"] == 404
     assert client.get("/api/predict").status_code == 405
+
+
+def test_model_metadata(client: FlaskClient) -> None:
+    """GET /api/model describes the served model."""
+    body = client.get("/api/model").get_json()
+    assert body["features"] == list(IRIS_SETOSA)
+    assert body["metrics"]["accuracy"] > 0.9

@@ -18,6 +18,9 @@ def main() -> None:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level.lower(),
+        log_config=None,  # the app logs JSON lines through the root logger
+        access_log=False,  # RequestContextMiddleware writes the access log
+        server_header=False,
         proxy_headers=True,
         timeout_graceful_shutdown=10,
     )

@@ -10,10 +10,41 @@ from pydantic import BaseModel, ConfigDict, Field
 Centimetres = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
 
 
+class ErrorDetail(BaseModel):
+    """One problem with the request, located in it (``["body", "sepal_length"]``)."""
+
+    loc: list[str | int]
+    message: str
+    type: str
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong; ``request_id`` ties the answer to the server's log lines."""
+
+    status: int = Field(examples=[422])
+    code: str = Field(examples=["unprocessable_content"])
+    message: str
+    request_id: str | None = None
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx and 5xx answer."""
+
+    error: ErrorInfo
+
+
 class Health(BaseModel):
     """Liveness answer."""
 
     status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    """Readiness answer: the state of each thing the service needs."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, Literal["ok", "unavailable"]]
 
 
 class IrisFeatures(BaseModel):
@@ -56,3 +87,14 @@ class BatchPrediction(BaseModel):
 
     predictions: list[Prediction]
     model_version: str
+
+
+class ModelCard(BaseModel):
+    """What the served model is and how well it did on held-out data."""
+
+    version: str
+    algorithm: str
+    features: list[str]
+    labels: list[str]
+    metrics: dict[str, float]
+    trained_at: str

@@ -1,4 +1,4 @@
-"""JSON endpoints: ``POST /api/predict`` for one flower or a batch."""
+"""JSON endpoints: predictions for one flower or a batch, and the model's metadata."""
 
 from __future__ import annotations
 
@@ -51,3 +51,9 @@ def predict() -> ResponseReturnValue:
         return BatchResponse(predictions=outputs, model_version=version).model_dump()
     single = outputs[0]
     return PredictResponse(**single.model_dump(), model_version=version).model_dump()
+
+
+@bp.get("/model")
+def model_metadata() -> ResponseReturnValue:
+    """Describe the served model: version, features, labels, metrics."""
+    return dict(model_store.get().metadata)

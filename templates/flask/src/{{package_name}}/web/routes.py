@@ -1,4 +1,4 @@
-"""HTML pages: the prediction form and its result."""
+"""HTML pages: the prediction form and its result, and the model card."""
 
 from __future__ import annotations
 
@@ -40,3 +40,9 @@ def index() -> ResponseReturnValue:
         result=result,
     )
     return page, 422 if errors else 200
+
+
+@bp.get("/model")
+def model_card() -> ResponseReturnValue:
+    """Show what the served model is, how it was trained and how well it scores."""
+    return render_template("web/model.html", metadata=model_store.get().metadata)
