@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 #: A flower measurement in centimetres: positive, finite and plausibly sized.
 Centimetres = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
@@ -22,7 +22,7 @@ class ErrorInfo(BaseModel):
     """What went wrong; ``request_id`` ties the answer to the server's log lines."""
 
     status: int = Field(examples=[422])
-    code: str = Field(examples=["unprocessable_content"])
+    code: str = Field(examples=["validation_error"])
     message: str
     request_id: str | None = None
     details: list[ErrorDetail] = Field(default_factory=list)
@@ -71,6 +71,20 @@ class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     instances: list[IrisFeatures] = Field(min_length=1, max_length=1000)
+
+
+def _request_kind(value: Any) -> str:
+    """Tell a batch (an object with ``instances``) from a single flower."""
+    if isinstance(value, dict):
+        return "batch" if "instances" in value else "single"
+    return "batch" if isinstance(value, BatchRequest) else "single"
+
+
+#: Body of ``POST /predict``: one flower, or ``{"instances": [...]}``.
+PredictRequest = Annotated[
+    Annotated[IrisFeatures, Tag("single")] | Annotated[BatchRequest, Tag("batch")],
+    Discriminator(_request_kind),
+]
 
 
 class Prediction(BaseModel):

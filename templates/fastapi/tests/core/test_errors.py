@@ -17,7 +17,7 @@ def test_invalid_field_is_reported_by_location(client: TestClient) -> None:
     response = client.post("/predict", json=payload)
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["code"] == "unprocessable_content"
+    assert error["code"] == "validation_error"
     locations = [detail["loc"] for detail in error["details"]]
     assert any(loc[-1] == "sepal_length" for loc in locations)
 

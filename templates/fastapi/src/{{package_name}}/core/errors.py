@@ -13,6 +13,22 @@ from starlette.exceptions import HTTPException
 
 from ..schemas import ErrorDetail, ErrorInfo, ErrorResponse
 
+#: Stable machine-readable codes (HTTP reason phrases differ between Python versions).
+ERROR_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "content_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
 
 def error_response(
     status: int,
@@ -27,7 +43,7 @@ def error_response(
     body = ErrorResponse(
         error=ErrorInfo(
             status=status,
-            code=phrase.lower().replace(" ", "_").replace("-", "_"),
+            code=ERROR_CODES.get(status) or phrase.lower().replace(" ", "_").replace("-", "_"),
             message=message or phrase,
             request_id=request_id,
             details=list(details),

@@ -1,0 +1,161 @@
+"""Helpers that treat a generated project as its user would: install, check, serve."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conftest import REAL_HOME
+
+INSTALL_TIMEOUT = 900
+CHECK_TIMEOUT = 600
+SERVER_START_TIMEOUT = 90.0
+
+
+def _uv() -> str:
+    beside = Path(sys.executable).with_name("uv")
+    found = str(beside) if beside.exists() else shutil.which("uv")
+    if not found:
+        raise RuntimeError("uv is not installed; install scaffold's test extra")
+    return found
+
+
+def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Environment for installs and checks: the user's real caches, no stray venv."""
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    env.setdefault("UV_CACHE_DIR", str(REAL_HOME / ".cache" / "uv"))
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env.update(extra or {})
+    return env
+
+
+@dataclass(frozen=True)
+class Venv:
+    """A virtual environment a generated project is installed into."""
+
+    path: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.path / "bin"
+
+    @property
+    def python(self) -> Path:
+        return self.bin / "python"
+
+    @classmethod
+    def create(cls, path: Path) -> Venv:
+        subprocess.run(
+            [_uv(), "venv", "--quiet", "--python", sys.executable, str(path)],
+            check=True,
+            env=tool_env(),
+            timeout=INSTALL_TIMEOUT,
+        )
+        return cls(path)
+
+    def install_editable(self, project: Path) -> None:
+        """``pip install -e '.[dev]'``, done by uv for speed."""
+        subprocess.run(
+            [
+                _uv(),
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                str(self.python),
+                "-e",
+                f"{project}[dev]",
+            ],
+            check=True,
+            env=tool_env(),
+            timeout=INSTALL_TIMEOUT,
+        )
+
+    def run(
+        self, project: Path, *command: str, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run one of the venv's tools in the project, as the user would after activating."""
+        path = f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}"
+        return subprocess.run(
+            [str(self.bin / command[0]), *command[1:]],
+            cwd=project,
+            env=tool_env({"PATH": path, "VIRTUAL_ENV": str(self.path), **(env or {})}),
+            capture_output=True,
+            text=True,
+            timeout=CHECK_TIMEOUT,
+            check=False,
+        )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http(
+    method: str, url: str, body: Any = None, timeout: float = 10.0
+) -> tuple[int, dict[str, str], bytes]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@contextlib.contextmanager
+def serving(
+    venv: Venv, project: Path, package: str, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Start ``python -m <package>`` on 127.0.0.1 and a free port; yield its base URL."""
+    port = free_port()
+    log = project / f"server-{port}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(venv.python), "-m", package],
+            cwd=project,
+            env=tool_env({"HOST": "127.0.0.1", "PORT": str(port), **(env or {})}),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"server exited early:\n{log.read_text()}")
+            try:
+                if http("GET", f"{base}/health", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"server did not answer /health:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -1,0 +1,107 @@
+"""Generated projects pass their own checks and serve requests, the day they are generated.
+
+Each framework's default project is rendered by ``scaffold new``, installed into
+a fresh virtual environment with its ``dev`` extra, and then judged by its own
+test suite, linters, type checker and production server.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from harness import Venv, http, serving
+
+from scaffold.project import NewProjectOptions, create_project
+from scaffold.requirements import Requirements
+
+pytestmark = pytest.mark.slow
+
+REQUIREMENTS = {
+    "fastapi": Requirements(kind="api", docs=True, validation=True),
+    "flask": Requirements(kind="web", html=True),
+}
+PREDICT_PATH = {"fastapi": "/predict", "flask": "/api/predict"}
+IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+
+
+@dataclass(frozen=True)
+class Generated:
+    framework: str
+    project: Path
+    package: str
+    venv: Venv
+
+
+@pytest.fixture(scope="module", params=["fastapi", "flask"])
+def generated(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Generated]:
+    framework: str = request.param
+    root = tmp_path_factory.mktemp(f"generated-{framework}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(root / "store"))
+        made = create_project(root / "demo-service", REQUIREMENTS[framework], NewProjectOptions())
+    assert made.framework == framework
+    venv = Venv.create(root / "venv")
+    venv.install_editable(made.rendered.destination)
+    yield Generated(framework, made.rendered.destination, "demo_service", venv)
+
+
+def test_own_test_suite_passes_with_its_coverage_gate(generated: Generated) -> None:
+    result = generated.venv.run(generated.project, "pytest", "-q", "-p", "no:cacheprovider")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Required test coverage of 90" in result.stdout
+    assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+def test_ruff_lint_and_format_are_clean(generated: Generated) -> None:
+    for command in (("ruff", "check", "."), ("ruff", "format", "--check", ".")):
+        result = generated.venv.run(generated.project, *command)
+        assert result.returncode == 0, f"{command}: {result.stdout}{result.stderr}"
+
+
+def test_mypy_strict_is_clean(generated: Generated) -> None:
+    result = generated.venv.run(generated.project, "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Success: no issues found")
+
+
+def test_production_server_serves_health_and_predictions(generated: Generated) -> None:
+    shutil.rmtree(generated.project / "models", ignore_errors=True)  # trains on start
+    with serving(generated.venv, generated.project, generated.package) as base:
+        status, _, body = http("GET", f"{base}/health")
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        url = base + PREDICT_PATH[generated.framework]
+        status, _, body = http("POST", url, IRIS)
+        assert status == 200, body
+        assert json.loads(body)["label"] == "setosa"
+        virginica = {**IRIS, "sepal_length": 7.7, "petal_length": 6.7, "petal_width": 2.3}
+        status, _, body = http("POST", url, {"instances": [IRIS, virginica]})
+        assert status == 200, body
+        labels = [p["label"] for p in json.loads(body)["predictions"]]
+        assert labels == ["setosa", "virginica"]
+        status, _, body = http("POST", url, {**IRIS, "sepal_length": "long"})
+        assert status == 422, body
+    assert (generated.project / "models" / "model.joblib").is_file()
+
+
+def test_deploy_files_pass_their_linters(generated: Generated) -> None:
+    tools = Path(sys.executable).parent
+    dockerfile = generated.project / "Dockerfile"
+    hadolint = Venv(tools.parent).run(generated.project, "hadolint", str(dockerfile))
+    assert hadolint.returncode == 0, hadolint.stdout + hadolint.stderr
+    workflow = generated.project / ".github" / "workflows" / "ci.yml"
+    check = Venv(tools.parent).run(
+        generated.project,
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        str(workflow),
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
