@@ -14,7 +14,7 @@ from conftest import git, template_copy, template_repo
 from typer.testing import CliRunner
 
 from scaffold.cli import app
-from scaffold.store import sync
+from scaffold.store import release_archives, sync
 
 runner = CliRunner()
 
@@ -126,3 +126,36 @@ def test_update_without_a_synced_store_fails_with_copiers_message(
     assert update.returncode != 0
     assert runner.invoke(app, ["sync"]).exit_code == 0
     assert copier_update(project).returncode == 0
+
+
+def test_teammate_with_only_a_newer_scaffold_can_update_after_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
+    # Machine A: the project is made with this scaffold's template (call it 1.0.0).
+    template = template_repo(tmp_path / "scaffold-repo")
+    git(template, "tag", "v1.0.0")
+    sync(version="1.0.0", template=template, history=[])
+    project = tmp_path / "project"
+    result = runner.invoke(app, ["new", str(project), "--no-input", "--vcs-ref", "v1.0.0"])
+    assert result.exit_code == 0, result.output
+    git(project, "init", "--quiet")
+    commit_all(project, "start")
+    store_a = isolated_home / ".local/share/scaffold/template"
+
+    # Machine B never installed 1.0.0: its scaffold is 2.0.0, whose wheel carries
+    # 1.0.0 as history (what the build hook archives from the release tags).
+    home_b = tmp_path / "home-b"
+    home_b.mkdir()
+    monkeypatch.setenv("HOME", str(home_b))
+    history = release_archives(template)
+    assert [version for version, _ in history] == ["1.0.0"]
+    improve_template(template)
+    stored = sync(version="2.0.0", template=template, history=history)
+    assert stored.tag == "v2.0.0"
+    store_b = home_b / ".local/share/scaffold/template"
+    assert git(store_a, "rev-parse", "v1.0.0") == git(store_b, "rev-parse", "v1.0.0")
+
+    edit_project(project)
+    update = copier_update(project)
+    assert update.returncode == 0, update.stderr
+    assert_updated_and_edits_kept(project, "v2.0.0")

@@ -10,17 +10,22 @@ file means the same on every machine where scaffold has synced its store.
 Each version is stored as a root commit with fixed author, committer and date,
 so the same template files give the same commit on every machine. After
 ``pip install -U scaffold``, ``scaffold sync`` (or any ``scaffold new``) adds the
-new version's tag; plain ``copier update`` then finds it as the newest tag.
+new version's tag; plain ``copier update`` then finds it as the newest tag. The
+wheel also carries every released version (see ``hatch_build.py``), so a
+teammate whose scaffold is newer than the project still gets the old version
+that ``copier update`` diffs against.
 """
 
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import shutil
 import subprocess
+import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -33,7 +38,9 @@ __all__ = [
     "DEFAULT_STORE",
     "STORE_ENV",
     "StoredTemplate",
+    "bundled_history",
     "bundled_template",
+    "release_archives",
     "store_location",
     "sync",
 ]
@@ -102,14 +109,21 @@ def sync(
     *,
     version: str = __version__,
     template: Path | None = None,
+    history: Sequence[tuple[str, bytes]] | None = None,
 ) -> StoredTemplate:
     """Make sure the store holds this scaffold's template version under its tag.
+
+    Released versions that the wheel carries as history are added too, so a
+    project made with an older scaffold can be updated on a machine that only
+    ever installed a newer one.
 
     Args:
         location: Store path; defaults to ``store_location()``.
         version: The version to tag, without the leading ``v``.
         template: Folder with ``copier.yml`` and ``templates/``; defaults to the
             bundled one.
+        history: Earlier versions as ``(version, tar archive)`` pairs; defaults
+            to those bundled with scaffold.
 
     Returns:
         Where the template is and which tag to render.
@@ -120,27 +134,16 @@ def sync(
     location = location or store_location()
     template = template or bundled_template()
     path = Path(location).expanduser()
-    tag = f"v{version}"
     try:
         path.mkdir(parents=True, exist_ok=True)
         with _locked(path):
             if not (path / ".git").is_dir():
                 _git(path, "init", "--quiet", "--initial-branch=main")
-            tree = _tree_of(path, template)
-            existing = _tag_tree(path, tag)
-            if existing == tree:
-                return StoredTemplate(location, tag, added=False)
-            if existing is not None:
-                # Same version number, different files: a development build.
-                tag = f"{tag}+{tree[:12]}"
-                if _tag_tree(path, tag) == tree:
-                    return StoredTemplate(location, tag, added=False)
-            commit = _git(
-                path, "commit-tree", tree, "-m", f"scaffold template {tag}", env=_IDENTITY
-            )
-            _git(path, "tag", tag, commit)
-            _git(path, "checkout", "--quiet", "--force", "-B", "main", commit)
-            return StoredTemplate(location, tag, added=True)
+            past = bundled_history(template) if history is None else history
+            for old_version, archive in past:
+                if old_version != version and _tag_tree(path, f"v{old_version}") is None:
+                    _add_version(path, f"v{old_version}", _tree_of(path, _unpack(archive)))
+            return _sync_current(location, path, f"v{version}", template)
     except OSError as exc:
         raise TemplateStoreError(path=path, reason=exc.strerror or str(exc)) from exc
     except subprocess.CalledProcessError as exc:
@@ -149,17 +152,90 @@ def sync(
         raise TemplateStoreError(path=path, reason=reason) from exc
 
 
-def _tree_of(store: Path, template: Path) -> str:
-    """Write the template's files as a git tree in the store and return its id."""
-    with tempfile.TemporaryDirectory(prefix="scaffold-store-") as scratch:
-        snapshot = Path(scratch) / "snapshot"
-        snapshot.mkdir()
+def _sync_current(location: str, path: Path, tag: str, template: Path) -> StoredTemplate:
+    tree = _tree_of(path, _copy(template))
+    existing = _tag_tree(path, tag)
+    if existing == tree:
+        return StoredTemplate(location, tag, added=False)
+    if existing is not None:
+        # Same version number, different files: a development build.
+        tag = f"{tag}+{tree[:12]}"
+        if _tag_tree(path, tag) == tree:
+            return StoredTemplate(location, tag, added=False)
+    commit = _add_version(path, tag, tree)
+    _git(path, "checkout", "--quiet", "--force", "-B", "main", commit)
+    return StoredTemplate(location, tag, added=True)
+
+
+def _add_version(store: Path, tag: str, tree: str) -> str:
+    """Commit a tree as a root commit with fixed metadata, tag it, return the commit."""
+    commit = _git(store, "commit-tree", tree, "-m", f"scaffold template {tag}", env=_IDENTITY)
+    _git(store, "tag", tag, commit)
+    return commit
+
+
+def bundled_history(template: Path | None = None) -> list[tuple[str, bytes]]:
+    """Return earlier template versions as ``(version, tar archive)`` pairs.
+
+    A wheel carries them in ``_template/history/v<version>.tar`` (written by the
+    build hook from the repository's release tags); a source checkout reads its
+    own ``v*`` tags.
+    """
+    template = template or bundled_template()
+    folder = template / "history"
+    if folder.is_dir():
+        return [(tar.stem[1:], tar.read_bytes()) for tar in sorted(folder.glob("v*.tar"))]
+    if not (template / ".git").exists():
+        return []
+    return release_archives(template)
+
+
+def release_archives(repository: Path) -> list[tuple[str, bytes]]:
+    """Archive ``copier.yml`` and ``templates/`` at each ``v*`` tag of a repository."""
+    listed = subprocess.run(
+        ["git", "-C", str(repository), "tag", "--list", "v*"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    archives = []
+    for tag in listed.stdout.split():
+        archive = subprocess.run(
+            ["git", "-C", str(repository), "archive", "--format=tar", tag, *_TEMPLATE_PARTS],
+            capture_output=True,
+            check=False,
+        )
+        if archive.returncode == 0:  # Tags from before the template existed are skipped.
+            archives.append((tag[1:], archive.stdout))
+    return archives
+
+
+def _copy(template: Path) -> Callable[[Path], None]:
+    def populate(snapshot: Path) -> None:
         for part in _TEMPLATE_PARTS:
             source = template / part
             if source.is_dir():
                 shutil.copytree(source, snapshot / part, symlinks=True)
             else:
                 shutil.copy2(source, snapshot / part)
+
+    return populate
+
+
+def _unpack(archive: bytes) -> Callable[[Path], None]:
+    def populate(snapshot: Path) -> None:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(snapshot, filter="data")
+
+    return populate
+
+
+def _tree_of(store: Path, populate: Callable[[Path], None]) -> str:
+    """Write a template snapshot as a git tree in the store and return its id."""
+    with tempfile.TemporaryDirectory(prefix="scaffold-store-") as scratch:
+        snapshot = Path(scratch) / "snapshot"
+        snapshot.mkdir()
+        populate(snapshot)
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_WORK_TREE": str(snapshot)}
         _git(store, "add", "--all", "--force", "--", ".", *_EXCLUDES, env=env, cwd=snapshot)
         return _git(store, "write-tree", env=env)
