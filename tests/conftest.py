@@ -21,6 +21,17 @@ GIT_IDENTITY = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def git_identity() -> Iterator[None]:
+    """Commits made by tests need an identity, and no developer's git config may leak in."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for key, value in GIT_IDENTITY.items():
+            patch.setenv(key, value)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point HOME at a fresh folder so each test gets its own template store."""
@@ -29,11 +40,6 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("SCAFFOLD_TEMPLATE_STORE", raising=False)
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
-    # Never let a developer's global git config (hooks, signing) leak in.
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for key, value in GIT_IDENTITY.items():
-        monkeypatch.setenv(key, value)
     yield home
 
 

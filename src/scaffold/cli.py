@@ -20,8 +20,8 @@ import typer
 from typer.core import TyperGroup
 
 from scaffold._version import __version__
+from scaffold.engine import recommend as run_rules
 from scaffold.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ScaffoldError
-from scaffold.recommend import recommend as run_rules
 from scaffold.requirements import (
     FIELDS,
     Field,

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import store
+from scaffold.engine import Recommendation, recommend
 from scaffold.errors import IncompatibleAnswerError, InvalidAnswerError
-from scaffold.recommend import Recommendation, recommend
 from scaffold.render import Rendered, RenderRequest, is_remote, render
 from scaffold.requirements import Framework, FrameworkChoice, Requirements
 from scaffold.rules import Rule

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from scaffold.engine import FRAMEWORKS, TIE_BREAK, Recommendation
 from scaffold.project import NewProject
-from scaffold.recommend import FRAMEWORKS, TIE_BREAK, Recommendation
 
 __all__ = ["describe_recommendation", "next_steps", "override_warning"]
 

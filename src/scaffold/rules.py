@@ -4,7 +4,7 @@ The reasoning comes from the comparison this project was founded on
 (``shared/seeds/``, "Flask vs FastAPI"); ``source`` names the section of that
 document each rule rests on. The wording of ``why`` is scaffold's own.
 
-Rules are data: the engine in ``scaffold.recommend`` adds up the weights of the
+Rules are data: the engine in ``scaffold.engine`` adds up the weights of the
 rules that fire. A rule with ``requires=True`` is a hard constraint: only the
 favoured framework's skeleton can meet the requirement.
 """

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scaffold.recommend import TIE_BREAK, recommend
+from scaffold.engine import TIE_BREAK, recommend
 from scaffold.requirements import Requirements
 from scaffold.rules import RULES
 
