@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from scaffold.engine import FRAMEWORKS, TIE_BREAK, Recommendation
 from scaffold.project import NewProject
 
@@ -29,16 +31,21 @@ def describe_recommendation(recommendation: Recommendation) -> str:
         lines.append("Why:")
         for rule in recommendation.fired:
             weight = "required" if rule.requires else f"+{rule.weight}"
-            lines.append(f"  {weight:>8} {_TITLES[rule.favors]:<7} {rule.trigger}: {rule.why}")
-            lines.append(f"{'':>19}[{rule.source}]")
+            lines.append(f"  {weight:>8} {_TITLES[rule.favors]:<8}{rule.trigger}")
+            lines.extend(_wrap(f"{rule.why} [{rule.source}]", indent=19))
     else:
         lines.append("No rule fired: every requirement is at its neutral default.")
     lines.append("")
     lines.append(f"What {_TITLES[pick]} costs, and how the skeleton makes up for it:")
     for cost in recommendation.costs:
-        lines.append(f"  - {cost.weakness} [{cost.source}]")
-        lines.append(f"    {cost.remedy}")
+        lines.extend(_wrap(f"{cost.weakness} [{cost.source}]", indent=4, first="  - "))
+        lines.extend(_wrap(cost.remedy, indent=4))
     return "\n".join(lines)
+
+
+def _wrap(text: str, *, indent: int, first: str | None = None, width: int = 88) -> list[str]:
+    lead = " " * indent
+    return textwrap.wrap(text, width=width, initial_indent=first or lead, subsequent_indent=lead)
 
 
 def override_warning(project: NewProject) -> str | None:
