@@ -321,3 +321,27 @@ def test_help_and_recommend_do_not_import_copier(argv: list[str]) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "CLEAN"
+
+
+def test_ctrl_c_at_a_template_question_exits_130_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copier
+    from copier.errors import CopierAnswersInterrupt
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        Path(args[1]).mkdir(parents=True)
+        (Path(args[1]) / "partial.txt").write_text("half")
+        raise CopierAnswersInterrupt(None, None, None)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(copier, "run_copy", interrupted)
+    result = invoke("new", str(tmp_path / "proj"), "--no-input")
+    assert_one_line_error(result, EXIT_INTERRUPTED, "interrupted; nothing was written")
+    assert not (tmp_path / "proj").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_an_invalid_project_name_from_the_folder_is_an_answer_error(tmp_path: Path) -> None:
+    result = invoke("new", str(tmp_path / "!weird"), "--no-input")
+    assert_one_line_error(result, EXIT_ANSWER, "project_name must start with a letter or digit")
+    assert not (tmp_path / "!weird").exists()

@@ -149,6 +149,8 @@ def _run_copy(request: RenderRequest, staged: Path) -> None:
             quiet=True,
             unsafe=False,
         )
+    except KeyboardInterrupt:
+        raise  # Includes copier's CopierAnswersInterrupt (Ctrl-C at a question).
     except CopierError as exc:
         raise RenderError(reason=_first_line(exc)) from exc
     except ValueError as exc:
@@ -210,6 +212,7 @@ def _git_show(root: Path, ref: str) -> str | None:
     return None
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, limit: int = 300) -> str:
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line if len(line) <= limit else line[: limit - 3] + "..."
