@@ -21,11 +21,10 @@ from __future__ import annotations
 import fcntl
 import io
 import os
-import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -142,7 +141,7 @@ def sync(
             past = bundled_history(template) if history is None else history
             for old_version, archive in past:
                 if old_version != version and _tag_tree(path, f"v{old_version}") is None:
-                    _add_version(path, f"v{old_version}", _tree_of(path, _unpack(archive)))
+                    _add_version(path, f"v{old_version}", _tree_of_archive(path, archive))
             return _sync_current(location, path, f"v{version}", template)
     except OSError as exc:
         raise TemplateStoreError(path=path, reason=exc.strerror or str(exc)) from exc
@@ -153,7 +152,7 @@ def sync(
 
 
 def _sync_current(location: str, path: Path, tag: str, template: Path) -> StoredTemplate:
-    tree = _tree_of(path, _copy(template))
+    tree = _tree_of_folder(path, template)
     existing = _tag_tree(path, tag)
     if existing == tree:
         return StoredTemplate(location, tag, added=False)
@@ -210,35 +209,30 @@ def release_archives(repository: Path) -> list[tuple[str, bytes]]:
     return archives
 
 
-def _copy(template: Path) -> Callable[[Path], None]:
-    def populate(snapshot: Path) -> None:
-        for part in _TEMPLATE_PARTS:
-            source = template / part
-            if source.is_dir():
-                shutil.copytree(source, snapshot / part, symlinks=True)
-            else:
-                shutil.copy2(source, snapshot / part)
-
-    return populate
-
-
-def _unpack(archive: bytes) -> Callable[[Path], None]:
-    def populate(snapshot: Path) -> None:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(snapshot, filter="data")
-
-    return populate
-
-
-def _tree_of(store: Path, populate: Callable[[Path], None]) -> str:
-    """Write a template snapshot as a git tree in the store and return its id."""
+def _tree_of_folder(store: Path, template: Path) -> str:
+    """Write ``copier.yml`` and ``templates/`` of a folder as a git tree; return its id."""
     with tempfile.TemporaryDirectory(prefix="scaffold-store-") as scratch:
-        snapshot = Path(scratch) / "snapshot"
-        snapshot.mkdir()
-        populate(snapshot)
-        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_WORK_TREE": str(snapshot)}
-        _git(store, "add", "--all", "--force", "--", ".", *_EXCLUDES, env=env, cwd=snapshot)
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_WORK_TREE": str(template)}
+        _git(
+            store,
+            "add",
+            "--all",
+            "--force",
+            "--",
+            *_TEMPLATE_PARTS,
+            *_EXCLUDES,
+            env=env,
+            cwd=template,
+        )
         return _git(store, "write-tree", env=env)
+
+
+def _tree_of_archive(store: Path, archive: bytes) -> str:
+    """Write the template in a tar archive as a git tree; return its id."""
+    with tempfile.TemporaryDirectory(prefix="scaffold-store-") as scratch:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(scratch, filter="data")
+        return _tree_of_folder(store, Path(scratch))
 
 
 def _tag_tree(store: Path, tag: str) -> str | None:
