@@ -1,0 +1,87 @@
+"""Every pair of template options gives a project that passes all of its own checks.
+
+For each combination of the all-pairs set (see test_templates.py) the project is
+rendered, installed with its ``dev`` extra into a fresh virtual environment, and
+judged by its own pytest (with the coverage gate), ruff, ruff format and strict
+mypy, and by the real linters of its deploy files: hadolint, kubernetes-validate,
+and check-jsonschema's GitHub, GitLab and compose schemas.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from harness import Venv
+from test_templates import PAIRS, ids
+
+pytestmark = pytest.mark.slow
+
+TOOLS = Venv(Path(sys.executable).parent.parent)
+
+
+def lint_deploy_files(project: Path) -> list[str]:
+    """Run each deploy file's linter; return the failures."""
+    failures = []
+    checks: list[tuple[str, ...]] = []
+    if (project / "Dockerfile").is_file():
+        checks.append(("hadolint", "Dockerfile"))
+    if (project / "compose.yaml").is_file():
+        checks.append(
+            ("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
+        )
+    workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
+    if workflows:
+        checks.append(
+            (
+                "check-jsonschema",
+                "--builtin-schema",
+                "vendor.github-workflows",
+                *map(str, workflows),
+            )
+        )
+    if (project / ".gitlab-ci.yml").is_file():
+        checks.append(
+            ("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml")
+        )
+    k8s = project / "deploy" / "k8s"
+    manifests = sorted(p for p in k8s.glob("*.yaml") if p.name != "kustomization.yaml")
+    if manifests:
+        checks.append(("kubernetes-validate", "--strict", *map(str, manifests)))
+    for command in checks:
+        result = TOOLS.run(project, *command)
+        if result.returncode != 0:
+            failures.append(f"{' '.join(command[:3])}: {result.stdout}{result.stderr}")
+    return failures
+
+
+@pytest.mark.parametrize("combo", PAIRS, ids=ids)
+def test_option_combination_passes_its_own_checks(
+    copie: Any, combo: dict[str, Any], tmp_path: Path
+) -> None:
+    result = copie.copy(extra_answers={"project_name": "Matrix Probe", **combo})
+    assert result.exit_code == 0, result.exception
+    project: Path = result.project_dir
+    venv = Venv.create(tmp_path / "venv")
+    venv.install_editable(project)
+    failures = []
+    for command in (
+        ("pytest", "-q", "-p", "no:cacheprovider"),
+        ("ruff", "check", "."),
+        ("ruff", "format", "--check", "."),
+        ("mypy",),
+    ):
+        checked = venv.run(project, *command)
+        if checked.returncode != 0:
+            failures.append(
+                f"{' '.join(command)}:\n{checked.stdout[-3000:]}{checked.stderr[-2000:]}"
+            )
+    failures += lint_deploy_files(project)
+    assert not failures, "\n\n".join(failures)
+    if combo["kubernetes"]:
+        kustomization = yaml.safe_load((project / "deploy/k8s/kustomization.yaml").read_text())
+        for resource in kustomization["resources"]:
+            assert (project / "deploy" / "k8s" / resource).is_file(), resource
