@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, get_type_hints
+from typing import Annotated, Any, Literal, NoReturn, Optional, get_type_hints
 
 import typer
 from typer.core import TyperGroup
@@ -68,12 +68,12 @@ class _ScaffoldGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-def _interrupted() -> None:
+def _interrupted() -> NoReturn:
     typer.echo(err=True)  # End the line a prompt may have left open.
     _fail("interrupted; nothing was written", EXIT_INTERRUPTED)
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     first = message.strip().splitlines()[0] if message.strip() else "failed"
     typer.echo(f"scaffold: error: {first}", err=True)
     sys.exit(code)
