@@ -24,6 +24,7 @@ class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "template-history"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        """Archive each release tag's template and add it to the wheel."""
         if self.target_name != "wheel" or version == "editable":
             return
         root = Path(self.root)
@@ -41,6 +42,7 @@ class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
             build_data["force_include"][str(target)] = f"scaffold/_template/history/{target.name}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        """Remove the scratch folder of archives."""
         scratch = getattr(self, "_scratch", None)
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -46,7 +46,7 @@ def compare(
     reset: callable = lambda: None,  # type: ignore[valid-type]
 ) -> dict[str, object]:
     samples: dict[str, list[float]] = {"scaffold": [], "baseline": []}
-    for label, command in (("scaffold", ours), ("baseline", baseline)):
+    for command in (ours, baseline):
         reset()
         timed(command, env, cwd)  # warm-up: disk caches, store, .pyc files
     for _ in range(runs):

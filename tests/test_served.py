@@ -1,0 +1,509 @@
+"""Generated apps hold up when served for real: a browser, a fuzzer and a load run.
+
+Each project is rendered, installed into a fresh virtual environment and started
+once per module with ``python -m <package>`` on 127.0.0.1 in production mode.
+Then:
+
+- headless Chromium (Debian's ``chromium``, driven by Playwright) opens the pages;
+  no request may leave 127.0.0.1, fail, or break the Content Security Policy;
+- schemathesis fuzzes each app's ``/openapi.json`` with every check, for a bounded
+  number of examples and seconds;
+- 2,000 predictions at concurrency 32 all succeed, and under Flask's gunicorn
+  ``gthread`` workers slow requests do not hold up a fast one.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.client import HTTPConnection, HTTPException
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from harness import Venv, http, serving
+
+from scaffold.project import NewProjectOptions, create_project
+from scaffold.requirements import Requirements
+
+pytestmark = pytest.mark.slow
+
+PACKAGE = "demo_service"
+IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+# Records CSP violations the page reports, in case a browser stops logging them.
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+# Bounds of the fuzzing and load runs.
+SCHEMATHESIS_EXAMPLES = 100
+SCHEMATHESIS_SECONDS = 30
+LOAD_REQUESTS = 2000
+LOAD_CONCURRENCY = 32
+LOAD_SECONDS = 120.0
+# The Flask app's gunicorn settings during the tests (the skeleton's defaults).
+FLASK_WORKERS = 2
+FLASK_THREADS = 4
+
+
+@dataclass(frozen=True)
+class Served:
+    """A generated project, installed and answering on ``base``."""
+
+    framework: str
+    project: Path
+    venv: Venv
+    base: str
+    login: tuple[str, str] | None = None
+
+    @property
+    def predict_url(self) -> str:
+        return self.base + ("/predict" if self.framework == "fastapi" else "/api/predict")
+
+
+def _install(root: Path, requirements: Requirements) -> tuple[Path, Venv]:
+    """Render the skeleton ``scaffold new`` picks for ``requirements`` and install it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(root / "store"))
+        made = create_project(root / "demo-service", requirements, NewProjectOptions())
+    venv = Venv.create(root / "venv")
+    venv.install_editable(made.rendered.destination)
+    return made.rendered.destination, venv
+
+
+def _production(**extra: str) -> dict[str, str]:
+    return {"ENVIRONMENT": "production", "SECRET_KEY": secrets.token_hex(32), **extra}
+
+
+@pytest.fixture(scope="module")
+def fastapi_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("served-fastapi")
+    project, venv = _install(root, Requirements(kind="api", docs=True, validation=True))
+    with serving(venv, project, PACKAGE, _production()) as base:
+        yield Served("fastapi", project, venv, base)
+
+
+@pytest.fixture(scope="module")
+def flask_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("served-flask")
+    project, venv = _install(root, Requirements(kind="web", html=True))
+    env = _production(WORKERS=str(FLASK_WORKERS), THREADS=str(FLASK_THREADS))
+    with serving(venv, project, PACKAGE, env) as base:
+        yield Served("flask", project, venv, base)
+
+
+@pytest.fixture(scope="module")
+def flask_session_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The ``auth=session`` variant with one account made by its own ``flask hash-password``."""
+    root = tmp_path_factory.mktemp("served-flask-session")
+    project, venv = _install(root, Requirements(kind="web", html=True, auth="session"))
+    user, password = "tester", secrets.token_urlsafe(12)
+    hashed = venv.run(project, "flask", "--app", PACKAGE, "hash-password", f"--password={password}")
+    assert hashed.returncode == 0, hashed.stdout + hashed.stderr
+    password_hash = hashed.stdout.strip().splitlines()[-1]
+    assert ":" in password_hash and password not in password_hash, hashed.stdout
+    env = _production(AUTH_USERS=f"{user}:{password_hash}")
+    with serving(venv, project, PACKAGE, env) as base:
+        yield Served("flask", project, venv, base, login=(user, password))
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+@dataclass
+class PageLog:
+    """Everything a page did on the network and in its console."""
+
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> None:
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "requestfailed",
+            lambda request: self.failures.append(f"{request.url}: {request.failure}"),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                self.failures.append(f"{response.url}: HTTP {response.status}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                self.console.append(f"{message.type}: {message.text}")
+                if message.type in {"error", "warning"}
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+
+    def assert_clean(self, page: Any) -> None:
+        """Only 127.0.0.1 was asked, nothing failed, nothing was logged as a problem."""
+        outside = [url for url in self.requests if not _on_loopback(url)]
+        assert not outside, f"requests left the machine: {outside}"
+        assert not self.failures, f"failed requests: {self.failures}"
+        violations = page.evaluate("window.__cspViolations || []")
+        assert not violations, f"CSP violations: {violations}"
+        assert not self.console, f"console errors or warnings: {self.console}"
+
+
+def _on_loopback(url: str) -> bool:
+    scheme = urlsplit(url).scheme
+    if scheme == "blob":  # blob:http://127.0.0.1:8000/<uuid>
+        return _on_loopback(url.removeprefix("blob:"))
+    return scheme in {"data", "about"} or urlsplit(url).hostname == "127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.set_default_timeout(20_000)
+    context.add_init_script(CSP_RECORDER)
+    opened = context.new_page()
+    log = PageLog()
+    log.attach(opened)
+    try:
+        yield opened, log
+    finally:
+        context.close()
+
+
+def _assert_png_screenshot(path: Path) -> None:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (VIEWPORT["width"], VIEWPORT["height"])
+    # A blank or error page compresses to a few kilobytes; rendered docs do not.
+    assert len(data) > 15_000, f"screenshot is suspiciously small ({len(data)} bytes)"
+
+
+def _open_docs(page: Any, log: PageLog, url: str, ready: str, shows: str, screenshot: Path) -> None:
+    """Open a docs page, wait for ``ready`` and the text ``shows``, then judge the visit."""
+    status, _, body = http("GET", url)
+    assert status == 200, f"GET {url} answered {status}: {body[:200]!r}"
+    page.goto(url)
+    page.wait_for_selector(ready)
+    # Swagger UI puts zero-width spaces into paths so that they wrap.
+    page.wait_for_function(
+        "(text) => document.body.innerText.replaceAll('\\u200b', '').includes(text)", arg=shows
+    )
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(screenshot))
+    _assert_png_screenshot(screenshot)
+    log.assert_clean(page)
+
+
+def test_fastapi_swagger_ui_renders_offline(
+    fastapi_app: Served, page: tuple[Any, PageLog], tmp_path: Path
+) -> None:
+    """/docs shows Swagger UI with the API's operations; every request stays on 127.0.0.1."""
+    browser_page, log = page
+    url = f"{fastapi_app.base}/docs"
+    _open_docs(browser_page, log, url, ".swagger-ui .opblock", "/predict", tmp_path / "d.png")
+    assert browser_page.locator(".swagger-ui").count() == 1
+    assert f"{fastapi_app.base}/openapi.json" in log.requests, log.requests
+
+
+def test_fastapi_redoc_renders_offline(
+    fastapi_app: Served, page: tuple[Any, PageLog], tmp_path: Path
+) -> None:
+    """/redoc shows the API reference; every request stays on 127.0.0.1."""
+    browser_page, log = page
+    url = f"{fastapi_app.base}/redoc"
+    _open_docs(browser_page, log, url, ".api-content", "/predict", tmp_path / "r.png")
+
+
+def test_flask_api_docs_render_offline(
+    flask_app: Served, page: tuple[Any, PageLog], tmp_path: Path
+) -> None:
+    """/docs shows the JSON API's operations under the site's CSP, all from 127.0.0.1."""
+    browser_page, log = page
+    url = f"{flask_app.base}/docs"
+    _open_docs(browser_page, log, url, "main, .swagger-ui", "/api/predict", tmp_path / "d.png")
+
+
+def _predict_in_form(page: Any, log: PageLog, screenshot: Path) -> None:
+    for name, value in IRIS.items():
+        page.fill(f"input[name={name}]", str(value))
+    with page.expect_navigation():
+        page.locator("form:has(input[name=sepal_length]) [type=submit]").click()
+    assert page.locator("#prediction").inner_text().strip() == "setosa", page.content()
+    page.screenshot(path=str(screenshot))
+    _assert_png_screenshot(screenshot)
+    log.assert_clean(page)
+
+
+def test_flask_form_predicts_in_a_real_browser(
+    flask_app: Served, page: tuple[Any, PageLog], tmp_path: Path
+) -> None:
+    """The form page loads under its CSP, and submitting it shows the predicted species."""
+    browser_page, log = page
+    browser_page.goto(f"{flask_app.base}/")
+    assert browser_page.url == f"{flask_app.base}/"
+    _predict_in_form(browser_page, log, tmp_path / "form.png")
+
+
+def test_flask_session_login_then_predict_in_a_real_browser(
+    flask_session_app: Served, page: tuple[Any, PageLog], tmp_path: Path
+) -> None:
+    """With auth=session the form page asks for a login first; after it, the form predicts."""
+    assert flask_session_app.login is not None
+    user, password = flask_session_app.login
+    browser_page, log = page
+    browser_page.goto(f"{flask_session_app.base}/")
+    assert urlsplit(browser_page.url).path == "/login", browser_page.url
+    browser_page.fill("input[name=username]", user)
+    browser_page.fill("input[name=password]", password)
+    with browser_page.expect_navigation():
+        browser_page.locator("form:has(input[name=password]) [type=submit]").click()
+    assert browser_page.url == f"{flask_session_app.base}/", browser_page.content()
+    _predict_in_form(browser_page, log, tmp_path / "form.png")
+
+
+# --- schemathesis -------------------------------------------------------------------------
+
+
+def _schemathesis(served: Served, workdir: Path) -> None:
+    status, _, body = http("GET", f"{served.base}/openapi.json")
+    assert status == 200, f"GET /openapi.json answered {status}: {body[:200]!r}"
+    st = Path(sys.executable).with_name("st")
+    assert st.exists(), "schemathesis is not installed; install scaffold's test extra"
+    command = [
+        str(st),
+        "run",
+        f"{served.base}/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(SCHEMATHESIS_EXAMPLES),
+        "--max-time",
+        str(SCHEMATHESIS_SECONDS),
+        "--request-timeout",
+        "10",
+        "--workers",
+        "2",
+        "--generation-database",
+        "none",
+        "--no-color",
+    ]
+    result = subprocess.run(
+        command,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=SCHEMATHESIS_SECONDS + 90,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    report = output[output.find("FAILURES") :][:8000] if "FAILURES" in output else output[-8000:]
+    assert result.returncode == 0, f"schemathesis found problems:\n{report}"
+    assert "No issues found" in result.stdout, report
+
+
+def test_fastapi_openapi_survives_schemathesis(fastapi_app: Served, tmp_path: Path) -> None:
+    """Every check of schemathesis passes on the FastAPI app's own schema."""
+    _schemathesis(fastapi_app, tmp_path)
+
+
+def test_flask_openapi_survives_schemathesis(flask_app: Served, tmp_path: Path) -> None:
+    """Every check of schemathesis passes on the Flask app's JSON API schema."""
+    _schemathesis(flask_app, tmp_path)
+
+
+# The JSON types a measurement must not arrive as; JSON Schema's "number" excludes them all.
+WRONG_TYPES: list[Any] = [True, "5.1", None, [5.1], {"cm": 5.1}]
+
+
+@pytest.mark.parametrize("app", ["fastapi_app", "flask_app"])
+def test_predict_rejects_measurements_of_the_wrong_json_type(
+    app: str, request: pytest.FixtureRequest
+) -> None:
+    """A measurement sent as a boolean, string, null, list or object is a 422, alone or in a batch.
+
+    Schemathesis finds these only by chance within its time budget; this asks each one.
+    """
+    served: Served = request.getfixturevalue(app)
+    accepted = []
+    for name in IRIS:
+        for value in WRONG_TYPES:
+            flower = {**IRIS, name: value}
+            for body in (flower, {"instances": [IRIS, flower]}):
+                status, _, answer = http("POST", served.predict_url, body)
+                if status != 422:
+                    accepted.append(f"{json.dumps(body)} -> {status} {answer[:120]!r}")
+    assert not accepted, f"{len(accepted)} wrong-typed bodies not refused: " + "\n".join(
+        accepted[:8]
+    )
+
+
+# --- load ---------------------------------------------------------------------------------
+
+
+def _load(url: str, body: Any, total: int, concurrency: int, seconds: float) -> list[str]:
+    """POST ``body`` ``total`` times over ``concurrency`` keep-alive connections.
+
+    Returns one line per request that did not answer 200 with a prediction, plus one
+    for every request left unsent when ``seconds`` ran out.
+    """
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port is not None
+    payload = json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"}
+    deadline = time.monotonic() + seconds
+    lock = threading.Lock()
+    remaining = [total]
+    errors: list[str] = []
+
+    def take() -> bool:
+        with lock:
+            if remaining[0] == 0 or time.monotonic() > deadline:
+                return False
+            remaining[0] -= 1
+            return True
+
+    def worker() -> None:
+        connection = HTTPConnection("127.0.0.1", parts.port, timeout=30)
+        try:
+            while take():
+                try:
+                    connection.request("POST", parts.path, payload, headers)
+                    response = connection.getresponse()
+                    answer = response.read()
+                    if response.status != 200 or b'"label"' not in answer:
+                        errors.append(f"HTTP {response.status}: {answer[:200]!r}")
+                except (OSError, HTTPException) as error:
+                    errors.append(f"{type(error).__name__}: {error}")
+                    connection.close()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for future in [pool.submit(worker) for _ in range(concurrency)]:
+            future.result()
+    if remaining[0]:
+        errors.append(f"{remaining[0]} of {total} requests not sent within {seconds:.0f} s")
+    return errors
+
+
+@pytest.mark.parametrize("app", ["fastapi_app", "flask_app"])
+def test_predict_endpoint_takes_a_bounded_load_without_errors(
+    app: str, request: pytest.FixtureRequest
+) -> None:
+    """2,000 predictions at concurrency 32 on loopback all answer 200 with a label."""
+    served: Served = request.getfixturevalue(app)
+    started = time.monotonic()
+    errors = _load(served.predict_url, IRIS, LOAD_REQUESTS, LOAD_CONCURRENCY, LOAD_SECONDS)
+    elapsed = time.monotonic() - started
+    assert not errors, f"{len(errors)} errors in {elapsed:.1f} s, first ones: {errors[:5]}"
+    assert http("GET", f"{served.base}/health")[0] == 200
+
+
+def _trickled_post(url: str, body: bytes, seconds: float, answers: list[tuple[int, bytes]]) -> None:
+    """POST ``body`` a few bytes at a time over ``seconds``, like a client on a slow link."""
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port is not None
+    with socket.create_connection(("127.0.0.1", parts.port), timeout=seconds + 30) as sock:
+        sock.sendall(
+            f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        pieces = [body[i : i + 4] for i in range(0, len(body), 4)]
+        for piece in pieces:
+            sock.sendall(piece)
+            time.sleep(seconds / len(pieces))
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    status = int(response.split(b" ", 2)[1])
+    answers.append((status, response.partition(b"\r\n\r\n")[2]))
+
+
+def _timed(call: Callable[[], tuple[int, dict[str, str], bytes]]) -> tuple[float, int]:
+    started = time.monotonic()
+    status = call()[0]
+    return time.monotonic() - started, status
+
+
+def test_flask_slow_requests_do_not_stall_a_fast_one(flask_app: Served) -> None:
+    """More slow uploads than gunicorn has workers, yet /health and predictions stay fast.
+
+    Each slow request sends its JSON body over 4 s, holding one gthread thread the
+    whole time. With one thread per worker (gunicorn's ``sync`` class) the fast
+    requests would wait for them; with ``gthread`` they answer at once.
+    """
+    slow_seconds = 4.0
+    slow_count = FLASK_WORKERS + 1  # more than the processes, fewer than all threads
+    answers: list[tuple[int, bytes]] = []
+    body = json.dumps(IRIS).encode()
+    threads = [
+        threading.Thread(
+            target=_trickled_post, args=(flask_app.predict_url, body, slow_seconds, answers)
+        )
+        for _ in range(slow_count)
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # the slow requests are in, each on its own thread
+    fast = [
+        _timed(lambda: http("GET", f"{flask_app.base}/health", timeout=slow_seconds)),
+        _timed(lambda: http("POST", flask_app.predict_url, IRIS, timeout=slow_seconds)),
+        _timed(lambda: http("GET", f"{flask_app.base}/health/ready", timeout=slow_seconds)),
+    ]
+    fast_done = time.monotonic() - started
+    for thread in threads:
+        thread.join(timeout=slow_seconds + 30)
+    assert [status for _, status in fast] == [200, 200, 200], fast
+    assert max(seconds for seconds, _ in fast) < 1.0, fast
+    assert fast_done < slow_seconds, f"fast requests took until {fast_done:.2f} s"
+    assert len(answers) == slow_count, answers
+    for status, answer in answers:
+        assert status == 200 and json.loads(answer)["label"] == "setosa", answer
+    assert time.monotonic() - started >= slow_seconds  # they really were slow
+    log = next(flask_app.project.glob("server-*.log")).read_text()
+    assert "gthread" in log, log[-2000:]
