@@ -29,10 +29,14 @@ def handle_http_error(exc: HTTPException) -> Any:
     """Render an HTTP error as JSON under /api and as a page elsewhere."""
     status = exc.code or 500
     name = exc.name or "Error"
+    # Keep the headers the error defines (Allow on 405, WWW-Authenticate on 401, ...).
+    headers = [(key, value) for key, value in exc.get_headers() if key.lower() != "content-type"]
     if _wants_json():
         code = name.lower().replace(" ", "_")
-        return json_error(status, code, exc.description or name)
-    return render_template("error.html", status=status, name=name), status
+        response, _ = json_error(status, code, exc.description or name)
+        response.headers.extend(headers)
+        return response, status
+    return render_template("error.html", status=status, name=name), status, headers
 
 
 def handle_unexpected_error(exc: Exception) -> Any:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from ..schemas import ErrorDetail, ErrorInfo, ErrorResponse
 
@@ -49,9 +50,8 @@ def error_response(
             details=list(details),
         )
     )
-    all_headers = {"X-Request-ID": request_id} if request_id else {}
-    all_headers.update(headers or {})
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=all_headers)
+    # RequestContextMiddleware adds the X-Request-ID header to every answer.
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
 def _request_id(request: Request) -> str | None:
@@ -63,12 +63,24 @@ async def http_exception_handler(request: Request, exc: Exception) -> JSONRespon
     """Answer an ``HTTPException`` (raised by a route, a dependency or the router)."""
     assert isinstance(exc, HTTPException)  # noqa: S101 - registered for this type only
     message = exc.detail if isinstance(exc.detail, str) else None
+    headers = dict(exc.headers or {})
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
     return error_response(
-        exc.status_code,
-        message=message,
-        request_id=_request_id(request),
-        headers=dict(exc.headers or {}),
+        exc.status_code, message=message, request_id=_request_id(request), headers=headers
     )
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    """Every method some route accepts at this path (Starlette names only the first route's)."""
+    return {
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    }
 
 
 async def validation_exception_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -6,10 +6,10 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Collection
 from http import HTTPStatus
 
 from fastapi import HTTPException
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_response
@@ -19,6 +19,15 @@ logger = logging.getLogger(__name__)
 access_logger = logging.getLogger(f"{__package__}.access")
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    """Return the first value of header ``name`` (lower case), or ``""``."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
 
 
 class RequestContextMiddleware:
@@ -29,19 +38,23 @@ class RequestContextMiddleware:
     ``request.state.request_id`` and attached to every log line written meanwhile.
     """
 
-    def __init__(self, app: ASGIApp, *, access_log: bool = True) -> None:
-        """Wrap ``app``; ``access_log=False`` skips the per-request log line."""
+    def __init__(
+        self, app: ASGIApp, *, access_log: bool = True, quiet_paths: Collection[str] = ()
+    ) -> None:
+        """Wrap ``app``; ``access_log=False`` skips the access log, ``quiet_paths`` skip it."""
         self.app = app
         self.access_log = access_log
+        self.quiet_paths = frozenset(quiet_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = Headers(scope=scope).get("x-request-id", "")
+        incoming = _header(scope, b"x-request-id")
         request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        raw_id = request_id.encode("latin-1")
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 0
@@ -50,7 +63,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_id)]
             await send(message)
 
         try:
@@ -59,11 +72,14 @@ class RequestContextMiddleware:
             logger.exception("unhandled error", extra={"path": scope["path"]})
             if status:  # the response has started: nothing more can be sent
                 raise
-            status = HTTPStatus.INTERNAL_SERVER_ERROR
-            response = error_response(status, request_id=request_id)
-            await response(scope, receive, send)
+            response = error_response(HTTPStatus.INTERNAL_SERVER_ERROR, request_id=request_id)
+            await response(scope, receive, send_with_id)
         finally:
-            if self.access_log:
+            if (
+                self.access_log
+                and scope["path"] not in self.quiet_paths
+                and access_logger.isEnabledFor(logging.INFO)
+            ):
                 access_logger.info(
                     "%s %s %s",
                     scope["method"],
@@ -92,7 +108,10 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
+        if scope["method"] in _BODYLESS_METHODS:
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length") or None
         if declared is not None:
             problem = _check_declared_length(declared, self.max_bytes)
             if problem is not None:

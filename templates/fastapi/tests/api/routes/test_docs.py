@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from ...conftest import BODY_PATH
+
 
 def test_swagger_ui_is_served_from_local_assets(client: TestClient) -> None:
     response = client.get("/docs")
@@ -35,4 +37,4 @@ def test_doc_assets_are_present(client: TestClient) -> None:
 def test_openapi_documents_the_error_shape(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "ErrorResponse" in schema["components"]["schemas"]
-    assert "4XX" in schema["paths"]["/predict"]["post"]["responses"]
+    assert "4XX" in schema["paths"][BODY_PATH]["post"]["responses"]
