@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from harness import Venv, http, serving
+from harness import Venv, free_port, http, serving, tool_env
 
 from scaffold.project import NewProjectOptions, create_project
 from scaffold.requirements import Requirements
@@ -507,3 +507,33 @@ def test_flask_slow_requests_do_not_stall_a_fast_one(flask_app: Served) -> None:
     assert time.monotonic() - started >= slow_seconds  # they really were slow
     log = next(flask_app.project.glob("server-*.log")).read_text()
     assert "gthread" in log, log[-2000:]
+
+
+def test_flask_development_server_serves_health(flask_app: Served) -> None:
+    """``flask --app <package> run`` (Werkzeug's dev server) starts from the project root."""
+    port = free_port()
+    venv, project = flask_app.venv, flask_app.project
+    command = [str(venv.bin / "flask"), "--app", PACKAGE, "run", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        cwd=project,
+        env=tool_env({"PATH": f"{venv.bin}:/usr/bin:/bin"}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.communicate()[0]
+            try:
+                status, _, body = http("GET", f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the development server did not answer"
+                time.sleep(0.2)
+        assert status == 200 and json.loads(body)["status"] == "ok"
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert "Running on http://127.0.0.1" in output
