@@ -24,7 +24,15 @@ def test_swagger_ui_starts_from_a_script_file(client: TestClient) -> None:
 def test_redoc_is_served_from_local_assets(client: TestClient) -> None:
     response = client.get("/redoc")
     assert response.status_code == 200
-    assert 'src="/static/docs/redoc.standalone.js"' in response.text
+    assert 'src="/redoc/redoc.standalone.js"' in response.text
+
+
+def test_redoc_bundle_asks_no_cdn_for_its_badge(client: TestClient) -> None:
+    response = client.get("/redoc/redoc.standalone.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert "cdn.redoc.ly" not in response.text
+    assert "data:image/svg+xml" in response.text
 
 
 def test_doc_assets_are_present(client: TestClient) -> None:
