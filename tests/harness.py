@@ -100,6 +100,26 @@ class Venv:
         )
 
 
+OWN_CHECKS: tuple[tuple[str, ...], ...] = (
+    ("pytest", "-q", "-p", "no:cacheprovider"),
+    ("ruff", "check", "."),
+    ("ruff", "format", "--check", "."),
+    ("mypy",),
+)
+"""A generated project's own checks, as its README tells its user to run them."""
+
+
+def own_check_failures(venv: Venv, project: Path) -> list[str]:
+    """Run the project's own checks in ``venv``; describe each one that fails."""
+    failures = []
+    for command in OWN_CHECKS:
+        checked = venv.run(project, *command)
+        if checked.returncode != 0:
+            output = f"{checked.stdout[-3000:]}{checked.stderr[-2000:]}"
+            failures.append(f"{' '.join(command)}:\n{output}")
+    return failures
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO_ROOT, git, template_copy
-from harness import Venv
+from harness import Venv, own_check_failures
 from test_update import commit_all, copier_update
 from typer.testing import CliRunner
 
@@ -114,11 +114,5 @@ def test_foundation_project_updates_cleanly_and_passes_its_checks(
 
     venv = Venv.create(tmp_path / "venv")
     venv.install_editable(project)
-    for command in (
-        ("pytest", "-q", "-p", "no:cacheprovider"),
-        ("ruff", "check", "."),
-        ("ruff", "format", "--check", "."),
-        ("mypy",),
-    ):
-        checked = venv.run(project, *command)
-        assert checked.returncode == 0, f"{command}: {checked.stdout[-3000:]}{checked.stderr}"
+    failures = own_check_failures(venv, project)
+    assert not failures, "\n\n".join(failures)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from harness import Venv
+from harness import Venv, own_check_failures
 from test_templates import PAIRS, ids
 
 pytestmark = pytest.mark.slow
@@ -67,18 +67,7 @@ def test_option_combination_passes_its_own_checks(
     project: Path = result.project_dir
     venv = Venv.create(tmp_path / "venv")
     venv.install_editable(project)
-    failures = []
-    for command in (
-        ("pytest", "-q", "-p", "no:cacheprovider"),
-        ("ruff", "check", "."),
-        ("ruff", "format", "--check", "."),
-        ("mypy",),
-    ):
-        checked = venv.run(project, *command)
-        if checked.returncode != 0:
-            failures.append(
-                f"{' '.join(command)}:\n{checked.stdout[-3000:]}{checked.stderr[-2000:]}"
-            )
+    failures = own_check_failures(venv, project)
     failures += lint_deploy_files(project)
     assert not failures, "\n\n".join(failures)
     if combo["kubernetes"]:
