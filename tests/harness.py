@@ -120,6 +120,45 @@ def own_check_failures(venv: Venv, project: Path) -> list[str]:
     return failures
 
 
+TOOLS = Venv(Path(sys.executable).parent.parent)
+"""scaffold's own environment, which holds the deploy-file linters."""
+
+
+def lint_deploy_files(project: Path) -> list[str]:
+    """Run each deploy file's linter; return the failures."""
+    failures = []
+    checks: list[tuple[str, ...]] = []
+    if (project / "Dockerfile").is_file():
+        checks.append(("hadolint", "Dockerfile"))
+    if (project / "compose.yaml").is_file():
+        checks.append(
+            ("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
+        )
+    workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
+    if workflows:
+        checks.append(
+            (
+                "check-jsonschema",
+                "--builtin-schema",
+                "vendor.github-workflows",
+                *map(str, workflows),
+            )
+        )
+    if (project / ".gitlab-ci.yml").is_file():
+        checks.append(
+            ("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml")
+        )
+    k8s = project / "deploy" / "k8s"
+    manifests = sorted(p for p in k8s.glob("*.yaml") if p.name != "kustomization.yaml")
+    if manifests:
+        checks.append(("kubernetes-validate", "--strict", *map(str, manifests)))
+    for command in checks:
+        result = TOOLS.run(project, *command)
+        if result.returncode != 0:
+            failures.append(f"{' '.join(command[:3])}: {result.stdout}{result.stderr}")
+    return failures
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -9,53 +9,15 @@ and check-jsonschema's GitHub, GitLab and compose schemas.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from harness import Venv, own_check_failures
+from harness import Venv, lint_deploy_files, own_check_failures
 from test_templates import PAIRS, ids
 
 pytestmark = pytest.mark.slow
-
-TOOLS = Venv(Path(sys.executable).parent.parent)
-
-
-def lint_deploy_files(project: Path) -> list[str]:
-    """Run each deploy file's linter; return the failures."""
-    failures = []
-    checks: list[tuple[str, ...]] = []
-    if (project / "Dockerfile").is_file():
-        checks.append(("hadolint", "Dockerfile"))
-    if (project / "compose.yaml").is_file():
-        checks.append(
-            ("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
-        )
-    workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
-    if workflows:
-        checks.append(
-            (
-                "check-jsonschema",
-                "--builtin-schema",
-                "vendor.github-workflows",
-                *map(str, workflows),
-            )
-        )
-    if (project / ".gitlab-ci.yml").is_file():
-        checks.append(
-            ("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml")
-        )
-    k8s = project / "deploy" / "k8s"
-    manifests = sorted(p for p in k8s.glob("*.yaml") if p.name != "kustomization.yaml")
-    if manifests:
-        checks.append(("kubernetes-validate", "--strict", *map(str, manifests)))
-    for command in checks:
-        result = TOOLS.run(project, *command)
-        if result.returncode != 0:
-            failures.append(f"{' '.join(command[:3])}: {result.stdout}{result.stderr}")
-    return failures
 
 
 @pytest.mark.parametrize("combo", PAIRS, ids=ids)
