@@ -14,10 +14,13 @@ each into its own virtual environment with uv, and serves, on 127.0.0.1 only:
   ``Flask()`` app with one ``/health`` route under the very same gunicorn settings
   (the skeleton's ``build_app`` is swapped).
 
-Every app runs in production mode with ``WORKERS`` processes (default: the CPU
-count). The load generator is ``wrk`` (Debian: ``apt-get install wrk``), with C
-keep-alive connections for S seconds per measurement after a warm-up; each pair
-is measured N times in alternation and the median is reported. Prints a markdown
+Every app runs in production mode with ``WORKERS`` processes. The load generator
+is ``wrk`` (Debian: ``apt-get install wrk``), with C keep-alive connections for S
+seconds per measurement after a warm-up; each pair is measured N times in
+alternation and the median is reported. On a machine with two or more CPUs the
+last CPU is kept for wrk and the servers are pinned to the others (``--no-pin``
+turns this off), so the load generator never steals time from the app it
+measures; ``WORKERS`` defaults to the number of server CPUs. Prints a markdown
 table; ``--json`` also writes the figures; ``--check`` exits 1 when a skeleton's
 ``/health`` throughput is below 0.8x its bare app's.
 """
@@ -38,6 +41,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +136,7 @@ class Server:
     cwd: Path
     env: dict[str, str]
     log: Path
+    cpus: frozenset[int] | None = None
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
@@ -150,6 +155,7 @@ class Server:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=pinned(self.cpus),
             )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -214,6 +220,21 @@ def paired_ratio(ours: Measurement, other: Measurement) -> float:
     return statistics.median(a / b for a, b in zip(ours.rps, other.rps, strict=True))
 
 
+def pinned(cpus: frozenset[int] | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that restricts the child process (and its workers) to ``cpus``."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def split_cpus(pin: bool) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+    """CPUs for the servers and for wrk: the last one for wrk, the rest for the servers."""
+    available = sorted(os.sched_getaffinity(0))
+    if not pin or len(available) < 2:
+        return None, None
+    return frozenset(available[:-1]), frozenset(available[-1:])
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -273,6 +294,7 @@ def wrk(
     connections: int,
     threads: int,
     work: Path,
+    cpus: frozenset[int] | None = None,
 ) -> tuple[float, float, int, int]:
     """Run wrk once; return requests/s, p99 in ms, requests and errors (non-2xx + socket)."""
     command = [
@@ -289,7 +311,12 @@ def wrk(
         script.write_text(WRK_POST.format(body=json.dumps(body, separators=(",", ":"))))
         command += ["-s", str(script)]
     result = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
+        [*command, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+        preexec_fn=pinned(cpus),
     )
     out = result.stdout
     rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -332,7 +359,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="measurements per endpoint")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, help="server processes (default: server CPUs)")
+    parser.add_argument(
+        "--no-pin", dest="pin", action="store_false", help="do not pin servers and wrk to CPUs"
+    )
     parser.add_argument(
         "--env",
         action="append",
@@ -350,6 +380,10 @@ def main() -> None:
         sys.exit("bench_apps: wrk is not installed (apt-get install wrk)")
     if not 1 <= args.duration <= 120 or not 1 <= args.rounds <= 20:
         sys.exit("bench_apps: --duration must be 1..120 s and --rounds 1..20")
+
+    server_cpus, wrk_cpus = split_cpus(args.pin)
+    if args.workers is None:
+        args.workers = len(server_cpus) if server_cpus else len(os.sched_getaffinity(0))
 
     work = Path(tempfile.mkdtemp(prefix="scaffold-bench-apps-"))
     os.environ["SCAFFOLD_TEMPLATE_STORE"] = str(work / "store")
@@ -376,6 +410,7 @@ def main() -> None:
                 project,
                 env,
                 work / f"{framework}-skeleton.log",
+                server_cpus,
             )
             bare = Server(
                 f"bare {framework}",
@@ -384,6 +419,7 @@ def main() -> None:
                 project,
                 {**env, "PYTHONPATH": str(work)},
                 work / f"{framework}-bare.log",
+                server_cpus,
             )
             servers += [skeleton, bare]
             predict = "/predict" if framework == "fastapi" else "/api/predict"
@@ -397,12 +433,18 @@ def main() -> None:
         for server in servers:
             server.start()  # the skeletons train their model here, once
         for each in measurements:  # warm-up: imports, JIT-free caches, connections
-            wrk(each.url, each.body, 1, args.connections, args.threads, work)
+            wrk(each.url, each.body, 1, args.connections, args.threads, work, wrk_cpus)
         for round_number in range(args.rounds):
             order = measurements if round_number % 2 == 0 else measurements[::-1]
             for each in order:
                 rps, p99, requests, errors = wrk(
-                    each.url, each.body, args.duration, args.connections, args.threads, work
+                    each.url,
+                    each.body,
+                    args.duration,
+                    args.connections,
+                    args.threads,
+                    work,
+                    wrk_cpus,
                 )
                 each.rps.append(rps)
                 each.p99_ms.append(p99)
@@ -429,9 +471,15 @@ def main() -> None:
             row["ratio_to_bare"] = round(ratios[str(row["framework"])], 3)
     predict_ratio = paired_ratio(by_role["fastapi", "predict"], by_role["flask", "predict"])
 
+    placement = (
+        f"servers pinned to CPU {sorted(server_cpus)}, wrk to CPU {sorted(wrk_cpus)}"
+        if server_cpus and wrk_cpus
+        else "not pinned"
+    )
     print(
-        f"\n{os.cpu_count()} CPUs; {args.workers} worker process(es) per app; wrk -t{args.threads} "
-        f"-c{args.connections}, {args.duration} s x {args.rounds} rounds per row; loopback.\n"
+        f"\n{os.cpu_count()} CPUs ({placement}); {args.workers} worker process(es) per app; "
+        f"wrk -t{args.threads} -c{args.connections}, {args.duration} s x {args.rounds} rounds "
+        "per row; loopback.\n"
     )
     print(table(rows))
     print()
@@ -455,6 +503,8 @@ def main() -> None:
             json.dumps(
                 {
                     "cpus": os.cpu_count(),
+                    "server_cpus": sorted(server_cpus) if server_cpus else None,
+                    "wrk_cpus": sorted(wrk_cpus) if wrk_cpus else None,
                     "workers": args.workers,
                     "connections": args.connections,
                     "wrk_threads": args.threads,

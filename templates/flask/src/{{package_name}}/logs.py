@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
-import time
-import uuid
+from contextvars import ContextVar
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask
 
-REQUEST_ID_HEADER = "X-Request-ID"
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 _HANDLER_NAME = "app-structured"
 # Attributes every LogRecord has; anything else was passed with ``extra=``.
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
-access_logger = logging.getLogger("access")
+
+#: Id of the request this thread serves (set by ``middleware.RequestContextMiddleware``).
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+
+def current_request_id() -> str:
+    """The id of the request being served, or ``-`` outside a request."""
+    return request_id_var.get()
 
 
 class RequestIdFilter(logging.Filter):
@@ -27,7 +30,7 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Set ``record.request_id`` and keep the record."""
         if not hasattr(record, "request_id"):
-            record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+            record.request_id = request_id_var.get()
         return True
 
 
@@ -72,34 +75,6 @@ def configure(level: str, fmt: str) -> None:
     root.setLevel(level)
 
 
-def _start_request() -> None:
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    valid = _VALID_REQUEST_ID.fullmatch(incoming) is not None
-    g.request_id = incoming if valid else uuid.uuid4().hex
-    g.request_started = time.perf_counter()
-
-
-def _finish_request(response: Response) -> Response:
-    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "-")
-    started = g.get("request_started")
-    duration = None if started is None else round((time.perf_counter() - started) * 1000, 2)
-    access_logger.info(
-        "%s %s %s",
-        request.method,
-        request.path,
-        response.status_code,
-        extra={
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
-            "duration_ms": duration,
-        },
-    )
-    return response
-
-
 def init_app(app: Flask) -> None:
-    """Configure logging from the app's settings and log every request."""
+    """Configure logging from the app's settings."""
     configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
-    app.before_request(_start_request)
-    app.after_request(_finish_request)

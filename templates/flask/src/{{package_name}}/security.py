@@ -1,8 +1,8 @@
-"""Security headers on every response, HSTS only over HTTPS."""
+"""Security headers: which ones every response gets, and HSTS only over HTTPS."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Iterable
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,17 +27,14 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = ("Strict-Transport-Security", "max-age=63072000")
+
+_ALWAYS = [(name.lower(), (name, value)) for name, value in HEADERS.items()]
+_OVER_HTTPS = [*_ALWAYS, (HSTS[0].lower(), HSTS)]
 
 
-def set_security_headers(response: Response) -> Response:
-    """Add the headers a view has not set itself."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=63072000")
-    return response
-
-
-def init_app(app: Flask) -> None:
-    """Register the headers hook on ``app``."""
-    app.after_request(set_security_headers)
+def missing_headers(headers: Iterable[tuple[str, str]], *, secure: bool) -> list[tuple[str, str]]:
+    """Return the security headers that ``headers`` lacks (a view may set its own)."""
+    present = {name.lower() for name, _ in headers}
+    wanted = _OVER_HTTPS if secure else _ALWAYS
+    return [header for lowered, header in wanted if lowered not in present]

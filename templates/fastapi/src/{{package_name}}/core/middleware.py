@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Collection
 from http import HTTPStatus
 
@@ -51,10 +51,14 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # This runs on every request, probes included: keep it to a few microseconds.
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        if incoming and _SAFE_REQUEST_ID.fullmatch(incoming):
+            request_id = incoming
+        else:
+            request_id = os.urandom(16).hex()  # as random as uuid4().hex, a third of the cost
         scope.setdefault("state", {})["request_id"] = request_id
-        raw_id = request_id.encode("latin-1")
+        id_header = (b"x-request-id", request_id.encode("latin-1"))
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 0
@@ -63,7 +67,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_id)]
+                message["headers"] = [*message.get("headers", ()), id_header]
             await send(message)
 
         try:
@@ -75,24 +79,26 @@ class RequestContextMiddleware:
             response = error_response(HTTPStatus.INTERNAL_SERVER_ERROR, request_id=request_id)
             await response(scope, receive, send_with_id)
         finally:
-            if (
-                self.access_log
-                and scope["path"] not in self.quiet_paths
-                and access_logger.isEnabledFor(logging.INFO)
-            ):
-                access_logger.info(
-                    "%s %s %s",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                    },
-                )
+            if self.access_log and scope["path"] not in self.quiet_paths:
+                self._log_access(scope, status, time.perf_counter() - started)
             request_id_var.reset(token)
+
+    @staticmethod
+    def _log_access(scope: Scope, status: int, seconds: float) -> None:
+        if not access_logger.isEnabledFor(logging.INFO):
+            return
+        access_logger.info(
+            "%s %s %s",
+            scope["method"],
+            scope["path"],
+            status,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round(seconds * 1000, 3),
+            },
+        )
 
 
 class BodySizeLimitMiddleware:
