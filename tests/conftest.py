@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +69,39 @@ def template_repo(destination: Path) -> Path:
     git(destination, "add", "--all")
     git(destination, "commit", "--quiet", "-m", "template")
     return destination
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright; one for the whole run."""
+    from served import CHROMIUM, CHROMIUM_ARGS  # noqa: PLC0415
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, Any]]:
+    """A fresh browser context and page, and the log of what the page did."""
+    from served import CSP_RECORDER, VIEWPORT, PageLog  # noqa: PLC0415
+
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.set_default_timeout(20_000)
+    context.add_init_script(CSP_RECORDER)
+    opened = context.new_page()
+    log = PageLog()
+    log.attach(opened)
+    try:
+        yield opened, log
+    finally:
+        context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -17,8 +18,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from conftest import REAL_HOME
+
+#: A PostgreSQL URL of a role that may create databases (``.ci/run`` sets it), or "".
+POSTGRES_SERVER = os.environ.get("SCAFFOLD_TEST_POSTGRES_URL", "")
 
 INSTALL_TIMEOUT = 900
 CHECK_TIMEOUT = 600
@@ -85,7 +90,11 @@ class Venv:
         )
 
     def run(
-        self, project: Path, *command: str, env: Mapping[str, str] | None = None
+        self,
+        project: Path,
+        *command: str,
+        env: Mapping[str, str] | None = None,
+        stdin: str | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run one of the venv's tools in the project, as the user would after activating."""
         path = f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}"
@@ -93,6 +102,7 @@ class Venv:
             [str(self.bin / command[0]), *command[1:]],
             cwd=project,
             env=tool_env({"PATH": path, "VIRTUAL_ENV": str(self.path), **(env or {})}),
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=CHECK_TIMEOUT,
@@ -166,12 +176,22 @@ def free_port() -> int:
 
 
 def http(
-    method: str, url: str, body: Any = None, timeout: float = 10.0
+    method: str,
+    url: str,
+    body: Any = None,
+    timeout: float = 10.0,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
+    """One request; a JSON ``body`` unless it is ``bytes`` (sent as a form)."""
+    if isinstance(body, bytes):
+        data: bytes | None = body
+        content_type = "application/x-www-form-urlencoded"
+    else:
+        data = None if body is None else json.dumps(body).encode()
+        content_type = "application/json"
+    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
     if data is not None:
-        request.add_header("Content-Type", "application/json")
+        request.add_header("Content-Type", content_type)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
@@ -218,3 +238,23 @@ def serving(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def psql(url: str, sql: str) -> None:
+    """Run one SQL statement with Debian's ``psql``."""
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    subprocess.run(["psql", "--quiet", "--no-psqlrc", plain, "-c", sql], check=True, timeout=60)
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """Create a database on ``POSTGRES_SERVER``; yield its SQLAlchemy URL; drop it after."""
+    assert POSTGRES_SERVER, "SCAFFOLD_TEST_POSTGRES_URL is not set (see .ci/run)"
+    name = f"scaffold_{prefix}_{secrets.token_hex(4)}"
+    psql(POSTGRES_SERVER, f"CREATE DATABASE {name}")
+    try:
+        parts = urlsplit(POSTGRES_SERVER)
+        url = urlunsplit(parts._replace(scheme="postgresql+psycopg", path=f"/{name}"))
+        yield url
+    finally:
+        psql(POSTGRES_SERVER, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -7,32 +7,18 @@ project gets a database of its own, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-import secrets
-import subprocess
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from harness import Venv
+from harness import POSTGRES_SERVER, Venv, fresh_postgres_database
 
 pytestmark = pytest.mark.slow
 
-SERVER = os.environ.get("SCAFFOLD_TEST_POSTGRES_URL", "")
 
-
-def psql(url: str, sql: str) -> None:
-    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
-    subprocess.run(["psql", "--quiet", "--no-psqlrc", plain, "-c", sql], check=True, timeout=60)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-@pytest.mark.skipif(not SERVER, reason="SCAFFOLD_TEST_POSTGRES_URL is not set (see .ci/run)")
+@pytest.mark.skipif(
+    not POSTGRES_SERVER, reason="SCAFFOLD_TEST_POSTGRES_URL is not set (see .ci/run)"
+)
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
 def test_project_tests_pass_on_a_real_postgresql(
     copie: Any, framework: str, tmp_path: Path
@@ -44,16 +30,9 @@ def test_project_tests_pass_on_a_real_postgresql(
     project: Path = result.project_dir
     venv = Venv.create(tmp_path / "venv")
     venv.install_editable(project)
-    database = f"scaffold_{framework}_{secrets.token_hex(4)}"
-    psql(SERVER, f"CREATE DATABASE {database}")
-    try:
-        url = with_database(SERVER, database)
-        if not url.startswith("postgresql+psycopg://"):
-            url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    with fresh_postgres_database(framework) as url:
         checked = venv.run(
             project, "pytest", "-q", "-p", "no:cacheprovider", env={"DATABASE_URL": url}
         )
-        assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr[-2000:]
-        assert " passed" in checked.stdout
-    finally:
-        psql(SERVER, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr[-2000:]
+    assert " passed" in checked.stdout

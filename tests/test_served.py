@@ -17,21 +17,26 @@ from __future__ import annotations
 import json
 import secrets
 import socket
-import struct
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from http.client import HTTPConnection, HTTPException
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from harness import Venv, free_port, http, serving, tool_env
+from served import (
+    IRIS,
+    PageLog,
+    load,
+    log_in_with_form,
+    open_docs,
+    predict_in_form,
+    run_schemathesis,
+)
 
 from scaffold.project import NewProjectOptions, create_project
 from scaffold.requirements import Requirements
@@ -39,25 +44,6 @@ from scaffold.requirements import Requirements
 pytestmark = pytest.mark.slow
 
 PACKAGE = "demo_service"
-IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 1280, "height": 800}
-# Records CSP violations the page reports, in case a browser stops logging them.
-CSP_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 # Bounds of the fuzzing and load runs.
 SCHEMATHESIS_EXAMPLES = 100
 SCHEMATHESIS_SECONDS = 30
@@ -133,117 +119,13 @@ def flask_session_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
 # --- the browser -------------------------------------------------------------------------
 
 
-@dataclass
-class PageLog:
-    """Everything a page did on the network and in its console."""
-
-    requests: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-
-    def attach(self, page: Any) -> None:
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on(
-            "requestfailed",
-            lambda request: self.failures.append(f"{request.url}: {request.failure}"),
-        )
-        page.on(
-            "response",
-            lambda response: (
-                self.failures.append(f"{response.url}: HTTP {response.status}")
-                if response.status >= 400
-                else None
-            ),
-        )
-        page.on(
-            "console",
-            lambda message: (
-                self.console.append(f"{message.type}: {message.text}")
-                if message.type in {"error", "warning"}
-                else None
-            ),
-        )
-        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
-
-    def assert_clean(self, page: Any) -> None:
-        """Only 127.0.0.1 was asked, nothing failed, nothing was logged as a problem."""
-        outside = [url for url in self.requests if not _on_loopback(url)]
-        assert not outside, f"requests left the machine: {outside}"
-        assert not self.failures, f"failed requests: {self.failures}"
-        violations = page.evaluate("window.__cspViolations || []")
-        assert not violations, f"CSP violations: {violations}"
-        assert not self.console, f"console errors or warnings: {self.console}"
-
-
-def _on_loopback(url: str) -> bool:
-    scheme = urlsplit(url).scheme
-    if scheme == "blob":  # blob:http://127.0.0.1:8000/<uuid>
-        return _on_loopback(url.removeprefix("blob:"))
-    return scheme in {"data", "about"} or urlsplit(url).hostname == "127.0.0.1"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    context.set_default_timeout(20_000)
-    context.add_init_script(CSP_RECORDER)
-    opened = context.new_page()
-    log = PageLog()
-    log.attach(opened)
-    try:
-        yield opened, log
-    finally:
-        context.close()
-
-
-def _assert_png_screenshot(path: Path) -> None:
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (VIEWPORT["width"], VIEWPORT["height"])
-    # A blank or error page compresses to a few kilobytes; rendered docs do not.
-    assert len(data) > 15_000, f"screenshot is suspiciously small ({len(data)} bytes)"
-
-
-def _open_docs(page: Any, log: PageLog, url: str, ready: str, shows: str, screenshot: Path) -> None:
-    """Open a docs page, wait for ``ready`` and the text ``shows``, then judge the visit."""
-    status, _, body = http("GET", url)
-    assert status == 200, f"GET {url} answered {status}: {body[:200]!r}"
-    page.goto(url)
-    page.wait_for_selector(ready)
-    # Swagger UI puts zero-width spaces into paths so that they wrap.
-    page.wait_for_function(
-        "(text) => document.body.innerText.replaceAll('\\u200b', '').includes(text)", arg=shows
-    )
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(screenshot))
-    _assert_png_screenshot(screenshot)
-    log.assert_clean(page)
-
-
 def test_fastapi_swagger_ui_renders_offline(
     fastapi_app: Served, page: tuple[Any, PageLog], tmp_path: Path
 ) -> None:
     """/docs shows Swagger UI with the API's operations; every request stays on 127.0.0.1."""
     browser_page, log = page
     url = f"{fastapi_app.base}/docs"
-    _open_docs(browser_page, log, url, ".swagger-ui .opblock", "/predict", tmp_path / "d.png")
+    open_docs(browser_page, log, url, ".swagger-ui .opblock", "/predict", tmp_path / "d.png")
     assert browser_page.locator(".swagger-ui").count() == 1
     assert f"{fastapi_app.base}/openapi.json" in log.requests, log.requests
 
@@ -254,7 +136,7 @@ def test_fastapi_redoc_renders_offline(
     """/redoc shows the API reference; every request stays on 127.0.0.1."""
     browser_page, log = page
     url = f"{fastapi_app.base}/redoc"
-    _open_docs(browser_page, log, url, ".api-content", "/predict", tmp_path / "r.png")
+    open_docs(browser_page, log, url, ".api-content", "/predict", tmp_path / "r.png")
 
 
 def test_flask_api_docs_render_offline(
@@ -263,18 +145,7 @@ def test_flask_api_docs_render_offline(
     """/docs shows the JSON API's operations under the site's CSP, all from 127.0.0.1."""
     browser_page, log = page
     url = f"{flask_app.base}/docs"
-    _open_docs(browser_page, log, url, "main, .swagger-ui", "/api/predict", tmp_path / "d.png")
-
-
-def _predict_in_form(page: Any, log: PageLog, screenshot: Path) -> None:
-    for name, value in IRIS.items():
-        page.fill(f"input[name={name}]", str(value))
-    with page.expect_navigation():
-        page.locator("form:has(input[name=sepal_length]) [type=submit]").click()
-    assert page.locator("#prediction").inner_text().strip() == "setosa", page.content()
-    page.screenshot(path=str(screenshot))
-    _assert_png_screenshot(screenshot)
-    log.assert_clean(page)
+    open_docs(browser_page, log, url, "main, .swagger-ui", "/api/predict", tmp_path / "d.png")
 
 
 def test_flask_form_predicts_in_a_real_browser(
@@ -284,7 +155,7 @@ def test_flask_form_predicts_in_a_real_browser(
     browser_page, log = page
     browser_page.goto(f"{flask_app.base}/")
     assert browser_page.url == f"{flask_app.base}/"
-    _predict_in_form(browser_page, log, tmp_path / "form.png")
+    predict_in_form(browser_page, log, tmp_path / "form.png")
 
 
 def test_flask_session_login_then_predict_in_a_real_browser(
@@ -294,64 +165,25 @@ def test_flask_session_login_then_predict_in_a_real_browser(
     assert flask_session_app.login is not None
     user, password = flask_session_app.login
     browser_page, log = page
-    browser_page.goto(f"{flask_session_app.base}/")
-    assert urlsplit(browser_page.url).path == "/login", browser_page.url
-    browser_page.fill("input[name=username]", user)
-    browser_page.fill("input[name=password]", password)
-    with browser_page.expect_navigation():
-        browser_page.locator("form:has(input[name=password]) [type=submit]").click()
-    assert browser_page.url == f"{flask_session_app.base}/", browser_page.content()
-    _predict_in_form(browser_page, log, tmp_path / "form.png")
+    log_in_with_form(browser_page, flask_session_app.base, user, password)
+    predict_in_form(browser_page, log, tmp_path / "form.png")
 
 
 # --- schemathesis -------------------------------------------------------------------------
 
 
-def _schemathesis(served: Served, workdir: Path) -> None:
-    status, _, body = http("GET", f"{served.base}/openapi.json")
-    assert status == 200, f"GET /openapi.json answered {status}: {body[:200]!r}"
-    st = Path(sys.executable).with_name("st")
-    assert st.exists(), "schemathesis is not installed; install scaffold's test extra"
-    command = [
-        str(st),
-        "run",
-        f"{served.base}/openapi.json",
-        "--checks",
-        "all",
-        "--max-examples",
-        str(SCHEMATHESIS_EXAMPLES),
-        "--max-time",
-        str(SCHEMATHESIS_SECONDS),
-        "--request-timeout",
-        "10",
-        "--workers",
-        "2",
-        "--generation-database",
-        "none",
-        "--no-color",
-    ]
-    result = subprocess.run(
-        command,
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=SCHEMATHESIS_SECONDS + 90,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    report = output[output.find("FAILURES") :][:8000] if "FAILURES" in output else output[-8000:]
-    assert result.returncode == 0, f"schemathesis found problems:\n{report}"
-    assert "No issues found" in result.stdout, report
-
-
 def test_fastapi_openapi_survives_schemathesis(fastapi_app: Served, tmp_path: Path) -> None:
     """Every check of schemathesis passes on the FastAPI app's own schema."""
-    _schemathesis(fastapi_app, tmp_path)
+    run_schemathesis(
+        fastapi_app.base, tmp_path, examples=SCHEMATHESIS_EXAMPLES, seconds=SCHEMATHESIS_SECONDS
+    )
 
 
 def test_flask_openapi_survives_schemathesis(flask_app: Served, tmp_path: Path) -> None:
     """Every check of schemathesis passes on the Flask app's JSON API schema."""
-    _schemathesis(flask_app, tmp_path)
+    run_schemathesis(
+        flask_app.base, tmp_path, examples=SCHEMATHESIS_EXAMPLES, seconds=SCHEMATHESIS_SECONDS
+    )
 
 
 # The JSON types a measurement must not arrive as; JSON Schema's "number" excludes them all.
@@ -383,52 +215,6 @@ def test_predict_rejects_measurements_of_the_wrong_json_type(
 # --- load ---------------------------------------------------------------------------------
 
 
-def _load(url: str, body: Any, total: int, concurrency: int, seconds: float) -> list[str]:
-    """POST ``body`` ``total`` times over ``concurrency`` keep-alive connections.
-
-    Returns one line per request that did not answer 200 with a prediction, plus one
-    for every request left unsent when ``seconds`` ran out.
-    """
-    parts = urlsplit(url)
-    assert parts.hostname == "127.0.0.1" and parts.port is not None
-    payload = json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"}
-    deadline = time.monotonic() + seconds
-    lock = threading.Lock()
-    remaining = [total]
-    errors: list[str] = []
-
-    def take() -> bool:
-        with lock:
-            if remaining[0] == 0 or time.monotonic() > deadline:
-                return False
-            remaining[0] -= 1
-            return True
-
-    def worker() -> None:
-        connection = HTTPConnection("127.0.0.1", parts.port, timeout=30)
-        try:
-            while take():
-                try:
-                    connection.request("POST", parts.path, payload, headers)
-                    response = connection.getresponse()
-                    answer = response.read()
-                    if response.status != 200 or b'"label"' not in answer:
-                        errors.append(f"HTTP {response.status}: {answer[:200]!r}")
-                except (OSError, HTTPException) as error:
-                    errors.append(f"{type(error).__name__}: {error}")
-                    connection.close()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        for future in [pool.submit(worker) for _ in range(concurrency)]:
-            future.result()
-    if remaining[0]:
-        errors.append(f"{remaining[0]} of {total} requests not sent within {seconds:.0f} s")
-    return errors
-
-
 @pytest.mark.parametrize("app", ["fastapi_app", "flask_app"])
 def test_predict_endpoint_takes_a_bounded_load_without_errors(
     app: str, request: pytest.FixtureRequest
@@ -436,7 +222,7 @@ def test_predict_endpoint_takes_a_bounded_load_without_errors(
     """2,000 predictions at concurrency 32 on loopback all answer 200 with a label."""
     served: Served = request.getfixturevalue(app)
     started = time.monotonic()
-    errors = _load(served.predict_url, IRIS, LOAD_REQUESTS, LOAD_CONCURRENCY, LOAD_SECONDS)
+    errors = load(served.predict_url, IRIS, LOAD_REQUESTS, LOAD_CONCURRENCY, LOAD_SECONDS)
     elapsed = time.monotonic() - started
     assert not errors, f"{len(errors)} errors in {elapsed:.1f} s, first ones: {errors[:5]}"
     assert http("GET", f"{served.base}/health")[0] == 200

@@ -8,7 +8,7 @@ never do.
 from __future__ import annotations
 
 import logging
-import os
+import random
 import re
 import time
 from collections.abc import Callable, Collection, Iterable
@@ -52,7 +52,8 @@ class RequestContextMiddleware:
         if incoming and _VALID_REQUEST_ID.fullmatch(incoming):
             request_id = incoming
         else:
-            request_id = os.urandom(16).hex()  # as random as uuid4().hex, and cheaper
+            # Unique, not secret: 128 random bits (reseeded in each worker) without a syscall.
+            request_id = f"{random.getrandbits(128):032x}"
         environ["app.request_id"] = request_id
         secure = environ.get("wsgi.url_scheme") == "https"
         status_code = 0

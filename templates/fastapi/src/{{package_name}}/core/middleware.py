@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
+import random
 import re
 import time
 from collections.abc import Collection
@@ -56,7 +56,8 @@ class RequestContextMiddleware:
         if incoming and _SAFE_REQUEST_ID.fullmatch(incoming):
             request_id = incoming
         else:
-            request_id = os.urandom(16).hex()  # as random as uuid4().hex, a third of the cost
+            # Unique, not secret: 128 random bits (reseeded in each worker) without a syscall.
+            request_id = f"{random.getrandbits(128):032x}"
         scope.setdefault("state", {})["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode("latin-1"))
         token = request_id_var.set(request_id)

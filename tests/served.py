@@ -1,0 +1,242 @@
+"""Helpers for exercising a generated app that is being served: browser, fuzzer, load.
+
+Used by test_served.py (the default projects, in depth) and test_matrix.py (every
+option combination). The browser fixtures live in conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.client import HTTPConnection, HTTPException
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from harness import http
+
+IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+# Records CSP violations the page reports, in case a browser stops logging them.
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+@dataclass
+class PageLog:
+    """Everything a page did on the network and in its console."""
+
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> None:
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "requestfailed",
+            lambda request: self.failures.append(f"{request.url}: {request.failure}"),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                self.failures.append(f"{response.url}: HTTP {response.status}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                self.console.append(f"{message.type}: {message.text}")
+                if message.type in {"error", "warning"}
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+
+    def assert_clean(self, page: Any) -> None:
+        """Only 127.0.0.1 was asked, nothing failed, nothing was logged as a problem."""
+        outside = [url for url in self.requests if not on_loopback(url)]
+        assert not outside, f"requests left the machine: {outside}"
+        assert not self.failures, f"failed requests: {self.failures}"
+        violations = page.evaluate("window.__cspViolations || []")
+        assert not violations, f"CSP violations: {violations}"
+        assert not self.console, f"console errors or warnings: {self.console}"
+
+
+def on_loopback(url: str) -> bool:
+    scheme = urlsplit(url).scheme
+    if scheme == "blob":  # blob:http://127.0.0.1:8000/<uuid>
+        return on_loopback(url.removeprefix("blob:"))
+    return scheme in {"data", "about"} or urlsplit(url).hostname == "127.0.0.1"
+
+
+def assert_png_screenshot(path: Path) -> None:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (VIEWPORT["width"], VIEWPORT["height"])
+    # A blank or error page compresses to a few kilobytes; rendered docs do not.
+    assert len(data) > 15_000, f"screenshot is suspiciously small ({len(data)} bytes)"
+
+
+def open_docs(page: Any, log: PageLog, url: str, ready: str, shows: str, screenshot: Path) -> None:
+    """Open a docs page, wait for ``ready`` and the text ``shows``, then judge the visit."""
+    status, _, body = http("GET", url)
+    assert status == 200, f"GET {url} answered {status}: {body[:200]!r}"
+    page.goto(url)
+    page.wait_for_selector(ready)
+    # Swagger UI puts zero-width spaces into paths so that they wrap.
+    page.wait_for_function(
+        "(text) => document.body.innerText.replaceAll('\\u200b', '').includes(text)", arg=shows
+    )
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(screenshot))
+    assert_png_screenshot(screenshot)
+    log.assert_clean(page)
+
+
+def log_in_with_form(page: Any, base: str, user: str, password: str) -> None:
+    """Open ``/``, get sent to the login form, log in, and land back on ``/``."""
+    page.goto(f"{base}/")
+    assert urlsplit(page.url).path == "/login", page.url
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+    assert page.url == f"{base}/", page.content()
+
+
+def predict_in_form(page: Any, log: PageLog, screenshot: Path) -> None:
+    """Fill in the prediction form on the current page, submit it, and see setosa."""
+    for name, value in IRIS.items():
+        page.fill(f"input[name={name}]", str(value))
+    with page.expect_navigation():
+        page.locator("form:has(input[name=sepal_length]) [type=submit]").click()
+    assert page.locator("#prediction").inner_text().strip() == "setosa", page.content()
+    page.screenshot(path=str(screenshot))
+    assert_png_screenshot(screenshot)
+    log.assert_clean(page)
+
+
+def run_schemathesis(
+    base: str,
+    workdir: Path,
+    *,
+    examples: int,
+    seconds: int,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Fuzz ``base``'s own ``/openapi.json`` with every check; fail on any finding."""
+    status, _, body = http("GET", f"{base}/openapi.json")
+    assert status == 200, f"GET /openapi.json answered {status}: {body[:200]!r}"
+    st = Path(sys.executable).with_name("st")
+    assert st.exists(), "schemathesis is not installed; install scaffold's test extra"
+    command = [
+        str(st),
+        "run",
+        f"{base}/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(examples),
+        "--max-time",
+        str(seconds),
+        "--request-timeout",
+        "10",
+        "--workers",
+        "2",
+        "--generation-database",
+        "none",
+        "--no-color",
+    ]
+    for name, value in (headers or {}).items():
+        command += ["--header", f"{name}: {value}"]
+    result = subprocess.run(
+        command, cwd=workdir, capture_output=True, text=True, timeout=seconds + 90, check=False
+    )
+    output = result.stdout + result.stderr
+    report = output[output.find("FAILURES") :][:8000] if "FAILURES" in output else output[-8000:]
+    assert result.returncode == 0, f"schemathesis found problems:\n{report}"
+    # A clean run says "No issues found", or, when it has warnings (say, a token endpoint
+    # that refuses most generated credentials), "N generated, N passed".
+    cases = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    passed_all = cases is not None and cases.group(1) == cases.group(2) != "0"
+    assert "No issues found" in result.stdout or passed_all, report
+
+
+def load(
+    url: str,
+    body: Any,
+    total: int,
+    concurrency: int,
+    seconds: float,
+    *,
+    expect: bytes = b'"label"',
+    headers: dict[str, str] | None = None,
+) -> list[str]:
+    """POST ``body`` (or GET, when it is None) ``total`` times over keep-alive connections.
+
+    Returns one line per request that did not answer 2xx with ``expect`` in its body,
+    plus one for every request left unsent when ``seconds`` ran out.
+    """
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port is not None
+    method = "GET" if body is None else "POST"
+    payload = None if body is None else json.dumps(body).encode()
+    sent_headers = {"Content-Type": "application/json", **(headers or {})}
+    deadline = time.monotonic() + seconds
+    lock = threading.Lock()
+    remaining = [total]
+    errors: list[str] = []
+
+    def take() -> bool:
+        with lock:
+            if remaining[0] == 0 or time.monotonic() > deadline:
+                return False
+            remaining[0] -= 1
+            return True
+
+    def worker() -> None:
+        connection = HTTPConnection("127.0.0.1", parts.port, timeout=30)
+        try:
+            while take():
+                try:
+                    connection.request(method, parts.path, payload, sent_headers)
+                    response = connection.getresponse()
+                    answer = response.read()
+                    if not 200 <= response.status < 300 or expect not in answer:
+                        errors.append(f"HTTP {response.status}: {answer[:200]!r}")
+                except (OSError, HTTPException) as error:
+                    errors.append(f"{type(error).__name__}: {error}")
+                    connection.close()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        for future in [pool.submit(worker) for _ in range(concurrency)]:
+            future.result()
+    if remaining[0]:
+        errors.append(f"{remaining[0]} of {total} requests not sent within {seconds:.0f} s")
+    return errors
