@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -62,27 +63,42 @@ LOAD_REQUESTS = 2000
 LOAD_CONCURRENCY = 32
 LOAD_SECONDS = 90.0
 
-# Installed projects, by combination id: the serving test reuses the checked install.
-_INSTALLED: dict[str, tuple[Path, Venv]] = {}
+
+class Installs:
+    """Each combination rendered and installed once, for both tests of this module.
+
+    pytest-copie removes its output after each test, so the project is copied to a
+    folder of the module's own before it is installed.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.done: dict[str, tuple[Path, Venv]] = {}
+
+    def get(self, copie: Any, combo: dict[str, Any]) -> tuple[Path, Venv]:
+        key = ids(combo)
+        if key not in self.done:
+            result = copie.copy(extra_answers={"project_name": "Matrix Probe", **combo})
+            assert result.exit_code == 0, result.exception
+            folder = self.root / f"combo-{len(self.done)}"
+            project = folder / "matrix-probe"
+            shutil.copytree(result.project_dir, project)
+            venv = Venv.create(folder / "venv")
+            venv.install_editable(project)
+            self.done[key] = (project, venv)
+        return self.done[key]
 
 
-def _install(copie: Any, combo: dict[str, Any], venv_path: Path) -> tuple[Path, Venv]:
-    key = ids(combo)
-    if key not in _INSTALLED:
-        result = copie.copy(extra_answers={"project_name": "Matrix Probe", **combo})
-        assert result.exit_code == 0, result.exception
-        project: Path = result.project_dir
-        venv = Venv.create(venv_path)
-        venv.install_editable(project)
-        _INSTALLED[key] = (project, venv)
-    return _INSTALLED[key]
+@pytest.fixture(scope="module")
+def installs(tmp_path_factory: pytest.TempPathFactory) -> Installs:
+    return Installs(tmp_path_factory.mktemp("matrix"))
 
 
 @pytest.mark.parametrize("combo", PAIRS, ids=ids)
 def test_option_combination_passes_its_own_checks(
-    copie: Any, combo: dict[str, Any], tmp_path: Path
+    copie: Any, combo: dict[str, Any], installs: Installs
 ) -> None:
-    project, venv = _install(copie, combo, tmp_path / "venv")
+    project, venv = installs.get(copie, combo)
     failures = own_check_failures(venv, project)
     failures += lint_deploy_files(project)
     assert not failures, "\n\n".join(failures)
@@ -162,8 +178,8 @@ def _token(combo: dict[str, Any], base: str, password: str) -> str | None:
 
 
 @pytest.fixture
-def running(copie: Any, combo: dict[str, Any], tmp_path: Path) -> Iterator[Running]:
-    project, venv = _install(copie, combo, tmp_path / "venv")
+def running(copie: Any, combo: dict[str, Any], installs: Installs) -> Iterator[Running]:
+    project, venv = installs.get(copie, combo)
     password = secrets.token_urlsafe(12)
     env = _production_env(combo, venv, project, password)
     with _database(combo, project) as database:
