@@ -105,3 +105,41 @@ def page(browser: Any) -> Iterator[tuple[Any, Any]]:
         yield opened, log
     finally:
         context.close()
+
+
+class DefaultProjects:
+    """The project ``scaffold new`` makes for each framework, rendered and installed once.
+
+    Shared by test_generated.py (its own checks) and test_served.py (served for real).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.done: dict[str, tuple[Path, Any]] = {}
+
+    def get(self, framework: str) -> tuple[Path, Any]:
+        """Return the project folder and its virtual environment (a ``harness.Venv``)."""
+        from harness import Venv  # noqa: PLC0415
+
+        from scaffold.project import NewProjectOptions, create_project  # noqa: PLC0415
+        from scaffold.requirements import Requirements  # noqa: PLC0415
+
+        if framework not in self.done:
+            requirements = {
+                "fastapi": Requirements(kind="api", docs=True, validation=True),
+                "flask": Requirements(kind="web", html=True),
+            }[framework]
+            folder = self.root / framework
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(folder / "store"))
+                made = create_project(folder / "demo-service", requirements, NewProjectOptions())
+            assert made.framework == framework, "the recommendation changed: update the tests"
+            venv = Venv.create(folder / "venv")
+            venv.install_editable(made.rendered.destination)
+            self.done[framework] = (made.rendered.destination, venv)
+        return self.done[framework]
+
+
+@pytest.fixture(scope="session")
+def default_projects(tmp_path_factory: pytest.TempPathFactory) -> DefaultProjects:
+    return DefaultProjects(tmp_path_factory.mktemp("default-projects"))

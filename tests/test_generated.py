@@ -1,30 +1,24 @@
 """Generated projects pass their own checks and serve requests, the day they are generated.
 
 Each framework's default project is rendered by ``scaffold new``, installed into
-a fresh virtual environment with its ``dev`` extra, and then judged by its own
-test suite, linters, type checker and production server.
+a fresh virtual environment with its ``dev`` extra (once per run, shared with
+test_served.py), and then judged by its own test suite, linters, type checker and
+production server.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import DefaultProjects
 from harness import Venv, http, lint_deploy_files, serving
-
-from scaffold.project import NewProjectOptions, create_project
-from scaffold.requirements import Requirements
 
 pytestmark = pytest.mark.slow
 
-REQUIREMENTS = {
-    "fastapi": Requirements(kind="api", docs=True, validation=True),
-    "flask": Requirements(kind="web", html=True),
-}
 PREDICT_PATH = {"fastapi": "/predict", "flask": "/api/predict"}
 IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 
@@ -38,18 +32,10 @@ class Generated:
 
 
 @pytest.fixture(scope="module", params=["fastapi", "flask"])
-def generated(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Generated]:
+def generated(request: pytest.FixtureRequest, default_projects: DefaultProjects) -> Generated:
     framework: str = request.param
-    root = tmp_path_factory.mktemp(f"generated-{framework}")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(root / "store"))
-        made = create_project(root / "demo-service", REQUIREMENTS[framework], NewProjectOptions())
-    assert made.framework == framework
-    venv = Venv.create(root / "venv")
-    venv.install_editable(made.rendered.destination)
-    yield Generated(framework, made.rendered.destination, "demo_service", venv)
+    project, venv = default_projects.get(framework)
+    return Generated(framework, project, "demo_service", venv)
 
 
 def test_own_test_suite_passes_with_its_coverage_gate(generated: Generated) -> None:

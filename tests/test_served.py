@@ -1,8 +1,9 @@
 """Generated apps hold up when served for real: a browser, a fuzzer and a load run.
 
-Each project is rendered, installed into a fresh virtual environment and started
-once per module with ``python -m <package>`` on 127.0.0.1 in production mode.
-Then:
+The default project of each framework (rendered and installed once per run, see
+``default_projects`` in conftest.py) is started once per module with
+``python -m <package>`` on 127.0.0.1 in production mode. Then, with bigger budgets
+than test_matrix.py gives every option combination:
 
 - headless Chromium (Debian's ``chromium``, driven by Playwright) opens the pages;
   no request may leave 127.0.0.1, fail, or break the Content Security Policy;
@@ -27,19 +28,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import DefaultProjects
 from harness import Venv, free_port, http, serving, tool_env
 from served import (
     IRIS,
     PageLog,
     load,
-    log_in_with_form,
     open_docs,
     predict_in_form,
     run_schemathesis,
 )
-
-from scaffold.project import NewProjectOptions, create_project
-from scaffold.requirements import Requirements
 
 pytestmark = pytest.mark.slow
 
@@ -63,21 +61,10 @@ class Served:
     project: Path
     venv: Venv
     base: str
-    login: tuple[str, str] | None = None
 
     @property
     def predict_url(self) -> str:
         return self.base + ("/predict" if self.framework == "fastapi" else "/api/predict")
-
-
-def _install(root: Path, requirements: Requirements) -> tuple[Path, Venv]:
-    """Render the skeleton ``scaffold new`` picks for ``requirements`` and install it."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(root / "store"))
-        made = create_project(root / "demo-service", requirements, NewProjectOptions())
-    venv = Venv.create(root / "venv")
-    venv.install_editable(made.rendered.destination)
-    return made.rendered.destination, venv
 
 
 def _production(**extra: str) -> dict[str, str]:
@@ -85,35 +72,18 @@ def _production(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def fastapi_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    root = tmp_path_factory.mktemp("served-fastapi")
-    project, venv = _install(root, Requirements(kind="api", docs=True, validation=True))
+def fastapi_app(default_projects: DefaultProjects) -> Iterator[Served]:
+    project, venv = default_projects.get("fastapi")
     with serving(venv, project, PACKAGE, _production()) as base:
         yield Served("fastapi", project, venv, base)
 
 
 @pytest.fixture(scope="module")
-def flask_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    root = tmp_path_factory.mktemp("served-flask")
-    project, venv = _install(root, Requirements(kind="web", html=True))
+def flask_app(default_projects: DefaultProjects) -> Iterator[Served]:
+    project, venv = default_projects.get("flask")
     env = _production(WORKERS=str(FLASK_WORKERS), THREADS=str(FLASK_THREADS))
     with serving(venv, project, PACKAGE, env) as base:
         yield Served("flask", project, venv, base)
-
-
-@pytest.fixture(scope="module")
-def flask_session_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The ``auth=session`` variant with one account made by its own ``flask hash-password``."""
-    root = tmp_path_factory.mktemp("served-flask-session")
-    project, venv = _install(root, Requirements(kind="web", html=True, auth="session"))
-    user, password = "tester", secrets.token_urlsafe(12)
-    hashed = venv.run(project, "flask", "--app", PACKAGE, "hash-password", f"--password={password}")
-    assert hashed.returncode == 0, hashed.stdout + hashed.stderr
-    password_hash = hashed.stdout.strip().splitlines()[-1]
-    assert ":" in password_hash and password not in password_hash, hashed.stdout
-    env = _production(AUTH_USERS=f"{user}:{password_hash}")
-    with serving(venv, project, PACKAGE, env) as base:
-        yield Served("flask", project, venv, base, login=(user, password))
 
 
 # --- the browser -------------------------------------------------------------------------
@@ -155,17 +125,6 @@ def test_flask_form_predicts_in_a_real_browser(
     browser_page, log = page
     browser_page.goto(f"{flask_app.base}/")
     assert browser_page.url == f"{flask_app.base}/"
-    predict_in_form(browser_page, log, tmp_path / "form.png")
-
-
-def test_flask_session_login_then_predict_in_a_real_browser(
-    flask_session_app: Served, page: tuple[Any, PageLog], tmp_path: Path
-) -> None:
-    """With auth=session the form page asks for a login first; after it, the form predicts."""
-    assert flask_session_app.login is not None
-    user, password = flask_session_app.login
-    browser_page, log = page
-    log_in_with_form(browser_page, flask_session_app.base, user, password)
     predict_in_form(browser_page, log, tmp_path / "form.png")
 
 
