@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import struct
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness import http
+from harness import Venv, free_port, http, tool_env
 
 IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 CHROMIUM = Path("/usr/bin/chromium")
@@ -240,3 +241,81 @@ def load(
     if remaining[0]:
         errors.append(f"{remaining[0]} of {total} requests not sent within {seconds:.0f} s")
     return errors
+
+
+def trickled_get(url: str, seconds: float) -> tuple[int, bytes]:
+    """GET ``url``, sending the request's bytes a few at a time over ``seconds``.
+
+    A slow client like this holds one of the server's threads the whole time.
+    """
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port is not None
+    head = f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n"
+    data = head.encode()
+    pieces = [data[i : i + 4] for i in range(0, len(data), 4)]
+    with socket.create_connection(("127.0.0.1", parts.port), timeout=seconds + 30) as sock:
+        for piece in pieces:
+            sock.sendall(piece)
+            time.sleep(seconds / len(pieces))
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    return int(response.split(b" ", 2)[1]), response.partition(b"\r\n\r\n")[2]
+
+
+def assert_slow_clients_do_not_stall_fast_ones(base: str, slow_clients: int) -> None:
+    """``slow_clients`` trickled requests are in flight, yet /health answers at once."""
+    slow_seconds = 4.0
+    answers: list[tuple[int, bytes]] = []
+    threads = [
+        threading.Thread(
+            target=lambda: answers.append(trickled_get(f"{base}/health", slow_seconds))
+        )
+        for _ in range(slow_clients)
+    ]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # every slow request holds a thread by now
+    fast = []
+    for _ in range(3):
+        asked = time.monotonic()
+        status = http("GET", f"{base}/health", timeout=slow_seconds)[0]
+        fast.append((status, time.monotonic() - asked))
+    fast_done = time.monotonic() - started
+    for thread in threads:
+        thread.join(timeout=slow_seconds + 30)
+    assert [status for status, _ in fast] == [200, 200, 200], fast
+    assert max(seconds for _, seconds in fast) < 1.0, fast
+    assert fast_done < slow_seconds, f"fast requests took until {fast_done:.2f} s"
+    assert sorted(status for status, _ in answers) == [200] * slow_clients, answers
+    assert time.monotonic() - started >= slow_seconds  # they really were slow
+
+
+def assert_dev_server_serves_health(venv: Venv, project: Path, package: str) -> None:
+    """``flask --app <package> run`` (Werkzeug's dev server) starts from the project root."""
+    port = free_port()
+    command = [str(venv.bin / "flask"), "--app", package, "run", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        cwd=project,
+        env=tool_env({"PATH": f"{venv.bin}:/usr/bin:/bin"}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.communicate()[0]
+            try:
+                status, _, body = http("GET", f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the development server did not answer"
+                time.sleep(0.2)
+        assert status == 200 and json.loads(body)["status"] == "ok"
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert "Running on http://127.0.0.1" in output

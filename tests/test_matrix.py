@@ -12,7 +12,9 @@ rendered, installed with its ``dev`` extra into a fresh virtual environment, and
   its pages (logging in first with ``auth=session``) with no failed request, no
   CSP violation and nothing fetched from off the machine; schemathesis fuzzes its
   ``/openapi.json`` with every check (with a bearer token under ``auth=oauth2``);
-  and 2,000 requests at concurrency 32 to its main endpoint all succeed.
+  and 2,000 requests at concurrency 32 to its main endpoint all succeed. Under
+  Flask's gunicorn ``gthread`` workers, slow clients must not stall a fast request,
+  and ``flask --app <package> run`` must serve ``/health``.
 
 The default projects get deeper runs in test_served.py.
 """
@@ -45,6 +47,8 @@ from harness import (
 from served import (
     IRIS,
     PageLog,
+    assert_dev_server_serves_health,
+    assert_slow_clients_do_not_stall_fast_ones,
     load,
     log_in_with_form,
     open_docs,
@@ -265,3 +269,17 @@ def test_option_combination_serves_pages_fuzzing_and_load(
     )
     elapsed = time.monotonic() - started
     assert not errors, f"{len(errors)} errors in {elapsed:.1f} s, first ones: {errors[:5]}"
+
+    if running.combo["framework"] == "flask":
+        # More slow clients than gunicorn has worker processes (the skeleton's default 2).
+        assert_slow_clients_do_not_stall_fast_ones(base, slow_clients=3)
+
+
+@pytest.mark.parametrize(
+    "combo", [combo for combo in PAIRS if combo["framework"] == "flask"], ids=ids
+)
+def test_flask_combination_development_server_serves_health(
+    copie: Any, combo: dict[str, Any], installs: Installs
+) -> None:
+    project, venv = installs.get(copie, combo)
+    assert_dev_server_serves_health(venv, project, PACKAGE)

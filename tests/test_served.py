@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import secrets
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,10 +28,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import DefaultProjects
-from harness import Venv, free_port, http, serving, tool_env
+from harness import Venv, http, serving
 from served import (
     IRIS,
     PageLog,
+    assert_dev_server_serves_health,
     load,
     open_docs,
     predict_in_form,
@@ -256,29 +256,4 @@ def test_flask_slow_requests_do_not_stall_a_fast_one(flask_app: Served) -> None:
 
 def test_flask_development_server_serves_health(flask_app: Served) -> None:
     """``flask --app <package> run`` (Werkzeug's dev server) starts from the project root."""
-    port = free_port()
-    venv, project = flask_app.venv, flask_app.project
-    command = [str(venv.bin / "flask"), "--app", PACKAGE, "run", "--host", "127.0.0.1"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        cwd=project,
-        env=tool_env({"PATH": f"{venv.bin}:/usr/bin:/bin"}),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.communicate()[0]
-            try:
-                status, _, body = http("GET", f"http://127.0.0.1:{port}/health", timeout=2)
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the development server did not answer"
-                time.sleep(0.2)
-        assert status == 200 and json.loads(body)["status"] == "ok"
-    finally:
-        process.terminate()
-        output = process.communicate(timeout=20)[0]
-    assert "Running on http://127.0.0.1" in output
+    assert_dev_server_serves_health(flask_app.venv, flask_app.project, PACKAGE)
