@@ -243,17 +243,17 @@ def load(
     return errors
 
 
-def trickled_get(url: str, seconds: float) -> tuple[int, bytes]:
-    """GET ``url``, sending the request's bytes a few at a time over ``seconds``.
+def _trickle(url: str, at_once: bytes, slowly: bytes, seconds: float) -> tuple[int, bytes]:
+    """Send ``at_once``, then ``slowly`` a few bytes at a time over ``seconds``.
 
     A slow client like this holds one of the server's threads the whole time.
+    Returns the answer's status and body.
     """
     parts = urlsplit(url)
     assert parts.hostname == "127.0.0.1" and parts.port is not None
-    head = f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n"
-    data = head.encode()
-    pieces = [data[i : i + 4] for i in range(0, len(data), 4)]
+    pieces = [slowly[i : i + 4] for i in range(0, len(slowly), 4)]
     with socket.create_connection(("127.0.0.1", parts.port), timeout=seconds + 30) as sock:
+        sock.sendall(at_once)
         for piece in pieces:
             sock.sendall(piece)
             time.sleep(seconds / len(pieces))
@@ -261,6 +261,24 @@ def trickled_get(url: str, seconds: float) -> tuple[int, bytes]:
         while chunk := sock.recv(65536):
             response += chunk
     return int(response.split(b" ", 2)[1]), response.partition(b"\r\n\r\n")[2]
+
+
+def trickled_get(url: str, seconds: float) -> tuple[int, bytes]:
+    """GET ``url``, its request line and headers trickled over ``seconds``."""
+    parts = urlsplit(url)
+    head = f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n"
+    return _trickle(url, b"", head.encode(), seconds)
+
+
+def trickled_post(url: str, body: bytes, seconds: float) -> tuple[int, bytes]:
+    """POST the JSON ``body`` to ``url``: headers at once, the body trickled over ``seconds``."""
+    parts = urlsplit(url)
+    head = (
+        f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return _trickle(url, head.encode(), body, seconds)
 
 
 def assert_slow_clients_do_not_stall_fast_ones(base: str, slow_clients: int) -> None:

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from conftest import DefaultProjects
@@ -37,6 +35,7 @@ from served import (
     open_docs,
     predict_in_form,
     run_schemathesis,
+    trickled_post,
 )
 
 pytestmark = pytest.mark.slow
@@ -187,27 +186,6 @@ def test_predict_endpoint_takes_a_bounded_load_without_errors(
     assert http("GET", f"{served.base}/health")[0] == 200
 
 
-def _trickled_post(url: str, body: bytes, seconds: float, answers: list[tuple[int, bytes]]) -> None:
-    """POST ``body`` a few bytes at a time over ``seconds``, like a client on a slow link."""
-    parts = urlsplit(url)
-    assert parts.hostname == "127.0.0.1" and parts.port is not None
-    with socket.create_connection(("127.0.0.1", parts.port), timeout=seconds + 30) as sock:
-        sock.sendall(
-            f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-            "Connection: close\r\n\r\n".encode()
-        )
-        pieces = [body[i : i + 4] for i in range(0, len(body), 4)]
-        for piece in pieces:
-            sock.sendall(piece)
-            time.sleep(seconds / len(pieces))
-        response = b""
-        while chunk := sock.recv(65536):
-            response += chunk
-    status = int(response.split(b" ", 2)[1])
-    answers.append((status, response.partition(b"\r\n\r\n")[2]))
-
-
 def _timed(call: Callable[[], tuple[int, dict[str, str], bytes]]) -> tuple[float, int]:
     started = time.monotonic()
     status = call()[0]
@@ -227,7 +205,7 @@ def test_flask_slow_requests_do_not_stall_a_fast_one(flask_app: Served) -> None:
     body = json.dumps(IRIS).encode()
     threads = [
         threading.Thread(
-            target=_trickled_post, args=(flask_app.predict_url, body, slow_seconds, answers)
+            target=lambda: answers.append(trickled_post(flask_app.predict_url, body, slow_seconds))
         )
         for _ in range(slow_count)
     ]
