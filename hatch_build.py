@@ -2,9 +2,11 @@
 
 ``scaffold sync`` adds them to the local template store, so a project made
 with an older scaffold can be updated on a machine that only installed a newer
-one. The archives come from the repository's ``v*`` tags; a build without git
-history (from an sdist) ships none, and the store then holds only the versions
-this machine has installed.
+one. The archives come from the release record, ``releases.toml`` (each release's
+version and commit), and from ``v*`` tags the record does not list. A build
+without git history (from an sdist) ships none, and the store then holds only the
+versions this machine has installed; a shallow clone fails the build with a
+message, since its wheel would silently lack a release.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
 class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
-    """Adds ``scaffold/_template/history/v<version>.tar`` for every release tag."""
+    """Adds ``scaffold/_template/history/v<version>.tar`` for every recorded release."""
 
     PLUGIN_NAME = "template-history"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        """Archive each release tag's template and add it to the wheel."""
+        """Archive each release's template and add it to the wheel."""
         if self.target_name != "wheel" or version == "editable":
             return
         root = Path(self.root)
@@ -32,7 +34,7 @@ class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
             return
         sys.path.insert(0, str(root / "src"))
         try:
-            from scaffold.store import release_archives
+            from scaffold.releases import release_archives
         finally:
             sys.path.pop(0)
         self._scratch = Path(tempfile.mkdtemp(prefix="scaffold-history-"))

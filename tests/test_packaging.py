@@ -14,22 +14,22 @@ from conftest import REPO_ROOT, git
 from harness import Venv, tool_env
 
 from scaffold import __version__
+from scaffold.releases import read_releases
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the wheel from a clone of this checkout that has one release tag."""
+    """Build the wheel from a clone of this checkout, with what is on disk now on top."""
     root = tmp_path_factory.mktemp("wheel")
     clone = root / "clone"
-    # Build from what is on disk now, committed or not, in a repository of its own.
+    # A clone carries the history the release record points into (and no tags).
+    git(root, "clone", "--quiet", "--no-local", str(REPO_ROOT), str(clone))
     ignore = shutil.ignore_patterns(".git", ".venv", "*cache*", "*.pyc", "dist", "build")
-    shutil.copytree(REPO_ROOT, clone, ignore=ignore)
-    git(clone, "init", "--quiet")
+    shutil.copytree(REPO_ROOT, clone, ignore=ignore, dirs_exist_ok=True)
     git(clone, "add", "--all")
-    git(clone, "commit", "--quiet", "-m", "snapshot")
-    git(clone, "tag", "v0.0.1")
+    git(clone, "commit", "--quiet", "--allow-empty", "-m", "snapshot")
     out = root / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(clone)],
@@ -44,7 +44,10 @@ def test_wheel_ships_the_template_and_its_release_history(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "scaffold/_template/copier.yml" in names
     assert "scaffold/py.typed" in names
-    assert "scaffold/_template/history/v0.0.1.tar" in names
+    recorded = [release.version for release in read_releases(REPO_ROOT)]
+    assert recorded
+    for version in recorded:
+        assert f"scaffold/_template/history/v{version}.tar" in names
     assert any(n.startswith("scaffold/_template/templates/common/") for n in names)
     assert not any("__pycache__" in n or ".ruff_cache" in n for n in names)
 
@@ -73,4 +76,4 @@ def test_installed_wheel_renders_a_project_that_records_the_home_store(
     assert answers["_commit"] == f"v{__version__}"
     store = isolated_home / ".local/share/scaffold/template"
     tags = set(git(store, "tag", "--list").split())
-    assert tags == {f"v{__version__}", "v0.0.1"}
+    assert tags == {f"v{__version__}", *(f"v{r.version}" for r in read_releases(REPO_ROOT))}

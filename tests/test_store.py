@@ -9,6 +9,7 @@ from conftest import REPO_ROOT, git, template_copy
 
 from scaffold import __version__
 from scaffold.errors import TemplateStoreError
+from scaffold.releases import read_releases
 from scaffold.store import DEFAULT_STORE, STORE_ENV, bundled_template, store_location, sync
 
 
@@ -26,7 +27,10 @@ def test_sync_tags_this_version_under_home_and_is_idempotent(isolated_home: Path
     first = sync()
     assert (first.location, first.tag, first.added) == (DEFAULT_STORE, f"v{__version__}", True)
     store = isolated_home / ".local/share/scaffold/template"
-    assert git(store, "tag", "--list") == f"v{__version__}"
+    # This version, and every release in releases.toml (archived from its commit).
+    recorded = {f"v{release.version}" for release in read_releases(REPO_ROOT)}
+    assert "v0.1.0" in recorded
+    assert set(git(store, "tag", "--list").split()) == {f"v{__version__}", *recorded}
     files = git(store, "ls-tree", "-r", "--name-only", first.tag).splitlines()
     assert "copier.yml" in files
     assert any(name.startswith("templates/fastapi/") for name in files)

@@ -1,3 +1,3 @@
 """The version of scaffold, which is also the version of its template."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"

@@ -22,6 +22,7 @@ __all__ = [
     "IncompatibleAnswerError",
     "InvalidAnswerError",
     "InvalidRequirementError",
+    "ReleaseRecordError",
     "RenderError",
     "RequirementsFileError",
     "ScaffoldError",
@@ -148,3 +149,13 @@ class IncompatibleAnswerError(ScaffoldError, ValueError):
 
     def __init__(self, *, reason: str) -> None:
         super().__init__(reason)
+
+
+class ReleaseRecordError(ScaffoldError, ValueError):
+    """The release record (``releases.toml``) is malformed or names a missing commit."""
+
+    exit_code = EXIT_TEMPLATE
+
+    def __init__(self, *, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(f"bad release record {path}: {reason}")

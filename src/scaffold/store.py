@@ -32,6 +32,7 @@ from pathlib import Path
 
 from scaffold._version import __version__
 from scaffold.errors import TemplateStoreError
+from scaffold.releases import TEMPLATE_PARTS, release_archives
 
 __all__ = [
     "DEFAULT_STORE",
@@ -57,7 +58,6 @@ _IDENTITY = {
     "GIT_COMMITTER_EMAIL": "scaffold@localhost",
     "GIT_COMMITTER_DATE": "2000-01-01T00:00:00+0000",
 }
-_TEMPLATE_PARTS = ("copier.yml", "templates")
 _EXCLUDES = tuple(
     f":(exclude,glob){pattern}"
     for pattern in (
@@ -177,8 +177,8 @@ def bundled_history(template: Path | None = None) -> list[tuple[str, bytes]]:
     """Return earlier template versions as ``(version, tar archive)`` pairs.
 
     A wheel carries them in ``_template/history/v<version>.tar`` (written by the
-    build hook from the repository's release tags); a source checkout reads its
-    own ``v*`` tags.
+    build hook from the release record, ``releases.toml``); a source checkout
+    archives its own recorded releases (and ``v*`` tags).
     """
     template = template or bundled_template()
     folder = template / "history"
@@ -187,26 +187,6 @@ def bundled_history(template: Path | None = None) -> list[tuple[str, bytes]]:
     if not (template / ".git").exists():
         return []
     return release_archives(template)
-
-
-def release_archives(repository: Path) -> list[tuple[str, bytes]]:
-    """Archive ``copier.yml`` and ``templates/`` at each ``v*`` tag of a repository."""
-    listed = subprocess.run(
-        ["git", "-C", str(repository), "tag", "--list", "v*"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    archives = []
-    for tag in listed.stdout.split():
-        archive = subprocess.run(
-            ["git", "-C", str(repository), "archive", "--format=tar", tag, *_TEMPLATE_PARTS],
-            capture_output=True,
-            check=False,
-        )
-        if archive.returncode == 0:  # Tags from before the template existed are skipped.
-            archives.append((tag[1:], archive.stdout))
-    return archives
 
 
 def _tree_of_folder(store: Path, template: Path) -> str:
@@ -219,7 +199,7 @@ def _tree_of_folder(store: Path, template: Path) -> str:
             "--all",
             "--force",
             "--",
-            *_TEMPLATE_PARTS,
+            *TEMPLATE_PARTS,
             *_EXCLUDES,
             env=env,
             cwd=template,
