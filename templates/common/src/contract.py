@@ -44,6 +44,10 @@ ERROR_CODES: dict[int, str] = {
 
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
+#: Tags of the discriminated unions in ``schemas`` (a prediction request is one flower
+#: or a batch). Pydantic puts the tag into error locations; clients see field paths only.
+_UNION_TAGS = frozenset({"single", "batch"})
+
 
 def request_id_from(incoming: str | None) -> str:
     """Keep a well-formed client request id; otherwise make a new one.
@@ -96,6 +100,9 @@ def validation_details(
         location = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
         if prefix and location[: len(prefix)] != list(prefix):
             location = [*prefix, *location]
+        start = len(prefix) if prefix else (1 if location[:1] == ["body"] else 0)
+        if len(location) > start and location[start] in _UNION_TAGS:
+            del location[start]
         details.append(
             ErrorDetail(loc=location, msg=str(error.get("msg", "")), type=str(error["type"]))
         )
