@@ -190,7 +190,7 @@ def test_new_renders_the_recommended_framework_and_records_requirements(tmp_path
     destination = tmp_path / "svc"
     result = invoke("new", str(destination), "--no-input", "--kind", "api", "--docs")
     assert result.exit_code == 0, result.output
-    assert "Framework: fastapi" in result.stdout
+    assert "Framework: FastAPI, decided by the scores, 5 to 1: a margin of 4" in result.stdout
     assert "uvicorn svc.main:create_app --factory --reload" in result.stdout
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["framework"] == "fastapi"
