@@ -124,7 +124,9 @@ def check_destination(path: Path, *, force: bool, pretend: bool = False) -> Targ
     except NotADirectoryError:
         info = None  # A folder above is a file; found below.
     except OSError as exc:
-        raise FileSystemError(path=path, action="use", reason=os_reason(exc)) from exc
+        if exc.errno != errno.ENAMETOOLONG:
+            raise FileSystemError(path=path, action="use", reason=os_reason(exc)) from exc
+        info = None  # Said better below, with the name and the limit.
     if info is not None:
         if stat.S_ISLNK(info.st_mode) and not path.exists():
             raise DestinationUnusableError(
