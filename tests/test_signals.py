@@ -97,7 +97,9 @@ def test_a_killed_runs_scratch_inside_an_empty_folder_does_not_make_it_busy(
 def test_git_missing_is_exit_8_and_says_so(tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
-    result = scaffold("new", tmp_path / "proj", "--no-input", env={**os.environ, "PATH": str(empty)})
+    result = scaffold(
+        "new", tmp_path / "proj", "--no-input", env={**os.environ, "PATH": str(empty)}
+    )
     assert result.returncode == EXIT_MISSING_TOOL, result.stderr
     line = error_line(result.stderr)
     assert "git is not installed or not on PATH" in line
