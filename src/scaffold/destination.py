@@ -27,6 +27,7 @@ from scaffold.errors import (
     DestinationNotEmptyError,
     DestinationUnusableError,
     FileSystemError,
+    ScaffoldError,
 )
 
 __all__ = [
@@ -237,9 +238,9 @@ def scratch_folder(target: Target) -> Iterator[Path]:
         lock = os.open(folder / _LOCK_NAME, os.O_CREAT | os.O_WRONLY, 0o600)
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         yield folder
+    except ScaffoldError:
+        raise
     except OSError as exc:
-        if isinstance(exc, FileSystemError):
-            raise
         action = "write into" if target.exists else "create"
         raise FileSystemError(path=target.path, action=action, reason=os_reason(exc)) from exc
     finally:

@@ -126,11 +126,10 @@ def render(request: RenderRequest) -> Rendered:
 
 def _pretend(request: RenderRequest, target: Target, data: dict[str, Any]) -> Rendered:
     """Let copier walk the template without writing; collect the files it would write."""
-    report = io.StringIO()
-    with contextlib.redirect_stderr(report):
-        notes = _run_copy(request, data, target.path, pretend=True)
+    report: list[str] = []
+    notes = _run_copy(request, data, target.path, pretend=True, report=report)
     files = set()
-    for line in _ANSI.sub("", report.getvalue()).splitlines():
+    for line in report:
         action, _, name = line.strip().partition(" ")
         if action in _PRETEND_ACTIONS and name.strip():
             files.add(name.strip())
@@ -198,13 +197,23 @@ def _remote_tags(source: str) -> list[str] | None:
 
 
 def _run_copy(
-    request: RenderRequest, data: dict[str, Any], staged: Path, *, pretend: bool = False
+    request: RenderRequest,
+    data: dict[str, Any],
+    staged: Path,
+    *,
+    pretend: bool = False,
+    report: list[str] | None = None,
 ) -> list[str]:
+    """Run copier; return notes for the user. Copier's own stderr lines go to ``report``."""
     from copier import run_copy
     from copier.errors import CopierError
 
+    printed = io.StringIO()
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            contextlib.redirect_stderr(printed),
+        ):
             warnings.simplefilter("always")
             run_copy(
                 request.source,
@@ -236,7 +245,13 @@ def _run_copy(
         raise RenderError(reason=f"git failed: {' '.join(map(str, exc.cmd[:3]))}") from exc
     except OSError as exc:
         _raise_os_error(request, exc)
-    return [_note(request, warning.message) for warning in caught]
+    lines = _ANSI.sub("", printed.getvalue()).splitlines()
+    if report is not None:
+        report.extend(lines)
+    notes = [_note(request, warning.message) for warning in caught]
+    if any(line.startswith("No git tags found in template") for line in lines):
+        notes.insert(0, _note(request, "No git tags found in template"))
+    return notes
 
 
 def _raise_os_error(request: RenderRequest, exc: OSError) -> NoReturn:
@@ -267,7 +282,10 @@ def _note(request: RenderRequest, message: Warning | str) -> str:
             f"note: the template {request.source} has uncommitted changes; "
             "they were used as they are"
         )
-    return f"note: {_user_terms(_first_line(Exception(str(message))))}"
+    text = _first_line(Exception(str(message)))
+    if text.startswith("No git tags found in template"):
+        return f"note: the template {request.source} has no version tags; its last commit was used"
+    return f"note: {_user_terms(text)}"
 
 
 def _user_terms(message: str) -> str:
