@@ -14,9 +14,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -228,23 +228,31 @@ def scratch_folder(target: Target) -> Iterator[Path]:
             read-only or full file system).
     """
     sweep(target.anchor)
-    try:
-        folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=target.anchor))
-    except OSError as exc:
-        action = "write into" if target.exists else "create"
-        raise FileSystemError(path=target.path, action=action, reason=os_reason(exc)) from exc
+    action = "write into" if target.exists else "create"
     lock = -1
+    folder = None
     try:
+        # Named first and made inside the try, so a signal at any point is cleaned up.
+        for _ in range(100):
+            candidate = target.anchor / f"{SCRATCH_PREFIX}{secrets.token_hex(4)}"
+            try:
+                folder = candidate
+                os.mkdir(candidate, 0o700)
+                break
+            except FileExistsError:
+                folder = None
+        if folder is None:
+            raise FileExistsError(errno.EEXIST, "no free scratch folder name")
         lock = os.open(folder / _LOCK_NAME, os.O_CREAT | os.O_WRONLY, 0o600)
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         yield folder
     except ScaffoldError:
         raise
     except OSError as exc:
-        action = "write into" if target.exists else "create"
         raise FileSystemError(path=target.path, action=action, reason=os_reason(exc)) from exc
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         if lock >= 0:
             os.close(lock)
 
