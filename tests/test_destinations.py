@@ -221,3 +221,34 @@ def test_paths_with_spaces_are_quoted_in_the_output(tmp_path: Path) -> None:
     assert f"Created {shlex.quote(str(destination))}" in result.stdout
     answers = yaml.safe_load((destination / ".copier-answers.yml").read_text())
     assert answers["package_name"] == "my_app"
+
+
+def test_sweep_removes_only_abandoned_scratch_folders(tmp_path: Path) -> None:
+    import fcntl
+    import time
+
+    from scaffold.destination import sweep
+
+    abandoned = tmp_path / ".scaffold-0123abcd"
+    abandoned.mkdir()
+    (abandoned / ".lock").touch()
+    held = tmp_path / ".scaffold-89abcdef"
+    held.mkdir()
+    (held / ".lock").touch()
+    handle = os.open(held / ".lock", os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    old_style = tmp_path / ".app.scaffold-x1y2z3w4"
+    (old_style / "project").mkdir(parents=True)
+    hour_ago = time.time() - 7200
+    os.utime(old_style, (hour_ago, hour_ago))
+    fresh_old_style = tmp_path / ".web.scaffold-a1b2c3d4"
+    fresh_old_style.mkdir()
+    lookalike = tmp_path / ".my.scaffold-notes"
+    lookalike.mkdir()
+    os.utime(lookalike, (hour_ago, hour_ago))
+    try:
+        removed = sweep(tmp_path)
+    finally:
+        os.close(handle)
+    assert sorted(removed) == sorted([abandoned, old_style])
+    assert held.exists() and fresh_old_style.exists() and lookalike.exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -43,6 +44,8 @@ __all__ = [
 SCRATCH_PREFIX = ".scaffold-"
 """Scratch folders are named ``.scaffold-XXXXXXXX``: short, so any name that fits fits."""
 _LOCK_NAME = ".lock"
+_SCRATCH_NAME = re.compile(r"^\.scaffold-[0-9a-f]{8}$")
+_OLD_SCRATCH_NAME = re.compile(r"^\..+\.scaffold-[a-z0-9_]{8}$")
 _UNLOCKED_GRACE = 3600.0
 """A scratch folder without a lock file (an older scaffold's) is left alone this long."""
 
@@ -278,11 +281,15 @@ def sweep(folder: Path) -> list[Path]:
 
 
 def _is_scratch(entry: os.DirEntry[str]) -> bool:
-    # Older scaffolds named them .NAME.scaffold-XXXX.
-    named = entry.name.startswith(SCRATCH_PREFIX) or (
-        entry.name.startswith(".") and f"{SCRATCH_PREFIX}" in entry.name
-    )
-    return named and entry.is_dir(follow_symlinks=False)
+    if _SCRATCH_NAME.match(entry.name):
+        return entry.is_dir(follow_symlinks=False)
+    if not _OLD_SCRATCH_NAME.match(entry.name) or not entry.is_dir(follow_symlinks=False):
+        return False
+    # Older scaffolds' .NAME.scaffold-XXXXXXXX held nothing but a project folder.
+    try:
+        return set(os.listdir(entry.path)) <= {"project"}
+    except OSError:
+        return False
 
 
 def _abandoned(folder: Path) -> bool:
