@@ -184,6 +184,9 @@ def test_help_reads_like_a_polished_cli() -> None:
         assert "(default:" not in result.stdout
     help_text = invoke("new", "--help", env={"COLUMNS": "80"}).stdout
     assert "Usage: scaffold new [OPTIONS] DEST" in help_text
+    assert "[default: scaffold's own]" in help_text and "[default: auto]" in help_text
+    assert "[default: ml-service]" in invoke("recommend", "--help", env={"COLUMNS": "100"}).stdout
+    assert "\\[" not in help_text
     words = set(re.findall(r"[\w-]+", help_text))
     assert "prototype" in words and "ml-service" in words  # never cut mid-word
 

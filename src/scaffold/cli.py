@@ -157,7 +157,7 @@ def _root(
 
 def _option_type(field: Field) -> Any:
     panel = "Requirements"
-    default = f" [default: {_show(field.default)}]"
+    default = f" \\[default: {_show(field.default)}]"  # rich markup needs the escape
     if field.type is bool:
         option = typer.Option(
             f"--{field.name}/--no-{field.name}",
@@ -313,7 +313,7 @@ def new_command(
         Optional[str],  # noqa: UP045
         typer.Option(
             metavar="SOURCE",
-            help="Copier template: a path or git URL. [default: scaffold's own]",
+            help="Copier template: a path or git URL. \\[default: scaffold's own]",
         ),
     ] = None,
     vcs_ref: Annotated[
