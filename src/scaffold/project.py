@@ -97,7 +97,9 @@ def create_project(
     if options.template is None:
         stored = store.lookup() if options.pretend else store.sync()
         if stored is None:  # Pretending before the first sync: the bundled folder.
-            source, vcs_ref = str(store.bundled_template()), options.vcs_ref
+            bundled = store.bundled_template()
+            checkout = (bundled / ".git").exists()  # Its work tree, not its newest tag.
+            source, vcs_ref = str(bundled), options.vcs_ref or ("HEAD" if checkout else None)
         else:
             source, vcs_ref = stored.location, options.vcs_ref or stored.tag
     else:
