@@ -13,6 +13,8 @@ import pexpect
 import yaml
 from sandbox import SCAFFOLD
 
+from scaffold.errors import EXIT_HANGUP
+
 # Requirements given as flags except kind, which is asked at the terminal.
 FLAGS = [
     *("--traffic", "low", "--no-concurrency", "--endpoints", "3", "--team", "none"),
@@ -98,3 +100,15 @@ def test_a_framework_a_required_rule_rules_out_is_refused_and_asked_again(
     assert "Framework: Flask, decided by auth=session" in output
     answers = yaml.safe_load((tmp_path / "demo" / ".copier-answers.yml").read_text())
     assert answers["framework"] == "flask" and answers["auth"] == "session"
+
+
+def test_closing_the_terminal_at_a_question_exits_129_and_writes_nothing(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--auth", "none")
+    child.expect("What are you building")
+    child.sendline("api")
+    child.expect(r"Use FastAPI\?")
+    os.close(child.child_fd)  # the terminal goes away: the kernel sends SIGHUP
+    child.closed = True
+    _, status = os.waitpid(child.pid, 0)
+    assert os.WEXITSTATUS(status) == EXIT_HANGUP
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
