@@ -79,7 +79,10 @@ def test_the_recommendation_comes_before_copier_and_the_other_framework_can_be_c
     child.expect(r"Use FastAPI\? Press Enter to accept, or type flask")
     child.sendline("flask")
     output = answer_copier_and_finish(child)
-    assert "Framework: Flask, your choice (the rules recommend FastAPI)" in output
+    assert (
+        "Framework: Flask, your choice (the rules recommend FastAPI, decided by the scores, "
+        "5 to 1: a margin of 4)" in output
+    )
     answers = yaml.safe_load((tmp_path / "demo" / ".copier-answers.yml").read_text())
     assert answers["framework"] == "flask" and answers["requirements"]["kind"] == "api"
 

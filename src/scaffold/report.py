@@ -60,7 +60,8 @@ def framework_line(project: NewProject) -> str:
     chosen = _TITLES[project.framework]
     if project.framework != recommendation.framework:
         advised = _TITLES[recommendation.framework]
-        return f"Framework: {chosen}, your choice (the rules recommend {advised})"
+        why = decision(recommendation)
+        return f"Framework: {chosen}, your choice (the rules recommend {advised}, decided by {why})"
     return f"Framework: {chosen}, decided by {decision(recommendation)}"
 
 
