@@ -246,9 +246,15 @@ def test_sweep_removes_only_abandoned_scratch_folders(tmp_path: Path) -> None:
     lookalike = tmp_path / ".my.scaffold-notes"
     lookalike.mkdir()
     os.utime(lookalike, (hour_ago, hour_ago))
+    killed_before_its_lock = tmp_path / ".scaffold-aaaabbbb"
+    killed_before_its_lock.mkdir()
+    os.utime(killed_before_its_lock, (time.time() - 10, time.time() - 10))
+    just_made = tmp_path / ".scaffold-ccccdddd"
+    just_made.mkdir()
     try:
         removed = sweep(tmp_path)
     finally:
         os.close(handle)
-    assert sorted(removed) == sorted([abandoned, old_style])
+    assert sorted(removed) == sorted([abandoned, old_style, killed_before_its_lock])
     assert held.exists() and fresh_old_style.exists() and lookalike.exists()
+    assert just_made.exists()

@@ -21,6 +21,13 @@ def scratch_in(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".scaffold-")]
 
 
+def kill(process: subprocess.Popen[str]) -> None:
+    """SIGKILL it; then wait out the moment a living run may lack its lock file."""
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    time.sleep(1.1)
+
+
 def start_and_catch_rendering(destination: Path, watch: Path) -> subprocess.Popen[str]:
     """Start ``scaffold new`` and return once its scratch folder exists in ``watch``."""
     process = subprocess.Popen(
@@ -70,8 +77,7 @@ def test_a_killed_runs_scratch_is_removed_by_the_next_run_into_the_same_parent(
     tmp_path: Path,
 ) -> None:
     process = start_and_catch_rendering(tmp_path / "first", tmp_path)
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=60)
+    kill(process)
     stale = scratch_in(tmp_path)
     assert len(stale) == 1  # SIGKILL cannot be caught: the scratch folder stays ...
     result = scaffold("new", tmp_path / "second", "--no-input")
@@ -86,8 +92,7 @@ def test_a_killed_runs_scratch_inside_an_empty_folder_does_not_make_it_busy(
     destination = tmp_path / "existing"
     destination.mkdir()
     process = start_and_catch_rendering(destination, destination)
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=60)
+    kill(process)
     assert scratch_in(destination)
     result = scaffold("new", destination, "--no-input")
     assert result.returncode == 0, result.stderr

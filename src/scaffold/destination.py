@@ -48,6 +48,8 @@ _SCRATCH_NAME = re.compile(r"^\.scaffold-[0-9a-f]{8}$")
 _OLD_SCRATCH_NAME = re.compile(r"^\..+\.scaffold-[a-z0-9_]{8}$")
 _UNLOCKED_GRACE = 3600.0
 """A scratch folder without a lock file (an older scaffold's) is left alone this long."""
+_EMPTY_GRACE = 1.0
+"""This scaffold's empty scratch folder without its lock is left alone this long."""
 
 _REASONS = {
     errno.EACCES: "permission denied",
@@ -296,8 +298,12 @@ def _abandoned(folder: Path) -> bool:
     try:
         handle = os.open(folder / _LOCK_NAME, os.O_RDONLY)
     except FileNotFoundError:
+        # A run makes its lock right after its folder: ours without one, and empty,
+        # was killed in between; give a living run a moment, an old scaffold an hour.
+        ours_and_empty = _SCRATCH_NAME.match(folder.name) and not os.listdir(folder)
+        grace = _EMPTY_GRACE if ours_and_empty else _UNLOCKED_GRACE
         try:
-            return time.time() - folder.stat().st_mtime > _UNLOCKED_GRACE
+            return time.time() - folder.stat().st_mtime > grace
         except OSError:
             return False
     except OSError:
