@@ -248,7 +248,10 @@ def _run_copy(
     lines = _ANSI.sub("", printed.getvalue()).splitlines()
     if report is not None:
         report.extend(lines)
-    notes = [_note(request, warning.message) for warning in caught]
+    from copier.errors import CopierWarning
+
+    # Copier's warnings concern the user; other libraries' warnings are noise to them.
+    notes = [_note(request, w.message) for w in caught if issubclass(w.category, CopierWarning)]
     if any(line.startswith("No git tags found in template") for line in lines):
         notes.insert(0, _note(request, "No git tags found in template"))
     return notes
