@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO_ROOT, git, template_copy
 
 from scaffold import __version__
-from scaffold.errors import TemplateStoreError
+from scaffold.errors import EXIT_SYSTEM, FileSystemError
 from scaffold.releases import read_releases
 from scaffold.store import DEFAULT_STORE, STORE_ENV, bundled_template, store_location, sync
 
@@ -71,8 +71,10 @@ def test_changed_files_under_a_released_version_get_a_build_tag(tmp_path: Path) 
     assert sync(store, version="2.0.0", template=template).tag == dev.tag
 
 
-def test_unwritable_store_is_a_store_error(tmp_path: Path) -> None:
+def test_unwritable_store_names_the_path_and_the_setting_that_moves_it(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(TemplateStoreError, match="cannot update the template store"):
+    with pytest.raises(FileSystemError, match="cannot write the template store") as raised:
         sync(str(blocker / "store"))
+    assert "SCAFFOLD_TEMPLATE_STORE" in str(raised.value)
+    assert raised.value.exit_code == EXIT_SYSTEM

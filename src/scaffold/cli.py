@@ -10,6 +10,7 @@ import functools
 import inspect
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -17,11 +18,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn, Optional, get_type_hints
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from scaffold._version import __version__
 from scaffold.engine import recommend as run_rules
-from scaffold.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, ScaffoldError
+from scaffold.errors import (
+    EXIT_HANGUP,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    ScaffoldError,
+)
+from scaffold.flips import find_flips
 from scaffold.requirements import (
     FIELDS,
     Field,
@@ -33,6 +41,21 @@ from scaffold.requirements import (
 __all__ = ["app", "main"]
 
 _ANSWERS_FILE = ".copier-answers.yml"
+_SIGNALS = {signal.SIGTERM: ("SIGTERM", EXIT_TERMINATED), signal.SIGHUP: ("SIGHUP", EXIT_HANGUP)}
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived; unwinds like Ctrl-C, so every cleanup runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    for other in _SIGNALS:
+        signal.signal(other, signal.SIG_IGN)  # A second signal must not cut the cleanup short.
+    raise _Stopped(signum)
 
 
 class _ScaffoldGroup(TyperGroup):
@@ -57,6 +80,9 @@ class _ScaffoldGroup(TyperGroup):
             _fail(exc.format_message(), exc.exit_code)
         except (typer.Abort, KeyboardInterrupt, EOFError):
             _interrupted()
+        except _Stopped as stopped:
+            name, code = _SIGNALS[signal.Signals(stopped.signum)]
+            _fail(f"stopped by {name}; nothing was written", code)
         except Exception as exc:  # noqa: BLE001 - the last line of defence.
             if os.environ.get("SCAFFOLD_DEBUG"):
                 traceback.print_exc()
@@ -75,8 +101,26 @@ def _interrupted() -> NoReturn:
 
 def _fail(message: str, code: int) -> NoReturn:
     first = message.strip().splitlines()[0] if message.strip() else "failed"
-    typer.echo(f"scaffold: error: {first}", err=True)
+    try:
+        typer.echo(f"scaffold: error: {first}", err=True)
+    except OSError:
+        pass  # The terminal is gone (SIGHUP): the exit code still tells.
     sys.exit(code)
+
+
+class _Command(TyperCommand):
+    """A command whose help reads like a finished CLI: no ``<bool>``, no ``{DEST}``."""
+
+    def get_params(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""  # A flag takes no value; show none.
+        return params
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        pieces = super().collect_usage_pieces(ctx)
+        return [piece.replace("{", "").replace("}", "") for piece in pieces]
 
 
 app = typer.Typer(
@@ -113,22 +157,32 @@ def _root(
 
 def _option_type(field: Field) -> Any:
     panel = "Requirements"
-    help_text = f"{field.question} (default: {_show(field.default)})"
+    default = f" \\[default: {_show(field.default)}]"  # rich markup needs the escape
     if field.type is bool:
         option = typer.Option(
             f"--{field.name}/--no-{field.name}",
-            help=help_text,
+            help=field.question + default,
             show_default=False,
             rich_help_panel=panel,
         )
         return Annotated[Optional[bool], option]  # noqa: UP045 - typer needs Optional.
     if field.type is int:
         option = typer.Option(
-            f"--{field.name}", min=1, help=help_text, show_default=False, rich_help_panel=panel
+            f"--{field.name}",
+            min=1,
+            metavar="N",
+            help=f"{field.question} (a whole number, 1 or more).{default}",
+            show_default=False,
+            rich_help_panel=panel,
         )
         return Annotated[Optional[int], option]  # noqa: UP045
     option = typer.Option(
-        f"--{field.name}", help=help_text, show_default=False, rich_help_panel=panel
+        f"--{field.name}",
+        metavar=field.name.upper(),
+        help=f"{field.question}: {', '.join(field.choices)}.{default}",
+        show_default=False,
+        case_sensitive=False,
+        rich_help_panel=panel,
     )
     choices = Literal.__getitem__(field.choices)
     return Annotated[Optional[choices], option]  # noqa: UP045
@@ -194,6 +248,7 @@ RequirementsFile = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
         "--requirements",
+        metavar="FILE",
         help="YAML or TOML file of requirements (the flags win over it).",
         dir_okay=False,
     ),
@@ -203,7 +258,7 @@ NoInput = Annotated[
 ]
 
 
-@app.command("recommend")
+@app.command("recommend", cls=_Command)
 @with_requirement_options
 def recommend_command(
     requirements_file: RequirementsFile = None,
@@ -219,34 +274,51 @@ def recommend_command(
     """
     requirements = _gather(given, requirements_file, no_input, in_project=True)
     recommendation = run_rules(requirements)
+    flips = find_flips(requirements)
     if as_json:
-        typer.echo(json.dumps(recommendation.to_json(), indent=2))
+        typer.echo(json.dumps({**recommendation.to_json(), "flips": flips}, indent=2))
     else:
         from scaffold.report import describe_recommendation
 
-        typer.echo(describe_recommendation(recommendation))
+        typer.echo(describe_recommendation(recommendation, flips))
 
 
-@app.command("new")
+@app.command("new", cls=_Command)
 @with_requirement_options
 def new_command(
-    destination: Annotated[Path, typer.Argument(help="Folder to create.", show_default=False)],
+    destination: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DEST",
+            help="Folder to create, or an empty folder to fill ('.' for this one).",
+            show_default=False,
+        ),
+    ],
     framework: Annotated[
         FrameworkChoice,
-        typer.Option(help="Use the recommendation (auto) or force a framework."),
+        typer.Option(
+            metavar="FRAMEWORK",
+            help="auto (the recommendation), flask or fastapi.",
+            case_sensitive=False,
+        ),
     ] = "auto",
     data: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a template question."),
+        typer.Option(
+            "--data", "-d", metavar="KEY=VALUE", help="Answer a template question (repeatable)."
+        ),
     ] = None,
     no_input: NoInput = False,
     template: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Copier template source (path or git URL); default: scaffold's own."),
+        typer.Option(
+            metavar="SOURCE",
+            help="Copier template: a path or git URL. \\[default: scaffold's own]",
+        ),
     ] = None,
     vcs_ref: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--vcs-ref", help="Git tag or commit of the template to use."),
+        typer.Option("--vcs-ref", metavar="REF", help="Git tag or commit of the template to use."),
     ] = None,
     pretend: Annotated[
         bool, typer.Option("--pretend", help="Show what would be written; write nothing.")
@@ -258,9 +330,9 @@ def new_command(
     *,
     given: dict[str, Any],
 ) -> None:
-    """Ask, recommend, and render the chosen skeleton into DESTINATION."""
+    """Ask, recommend, and render the chosen skeleton into DEST."""
     from scaffold.project import NewProjectOptions, create_project
-    from scaffold.report import next_steps, override_warning
+    from scaffold.report import framework_line, next_steps, override_warning
 
     requirements = _gather(given, requirements_file, no_input, in_project=False)
     options = NewProjectOptions(
@@ -272,23 +344,40 @@ def new_command(
         force=force,
         pretend=pretend,
     )
+    if options.ask and framework == "auto":
+        from dataclasses import replace
+
+        from scaffold.prompts import ask_framework
+        from scaffold.report import describe_recommendation
+
+        recommendation = run_rules(requirements)
+        typer.echo(describe_recommendation(recommendation, find_flips(requirements)), err=True)
+        options = replace(options, framework=ask_framework(recommendation))
     project = create_project(destination, requirements, options)
+    for note in project.rendered.notes:
+        typer.echo(note, err=True)
     warning = override_warning(project)
     if warning:
         typer.echo(warning, err=True)
     rendered = project.rendered
-    scores = ", ".join(f"{name} {score}" for name, score in project.recommendation.scores.items())
-    typer.echo(f"Framework: {project.framework} (scores: {scores})")
+    typer.echo(framework_line(project))
+    where = _quoted(rendered.destination)
     if rendered.pretend:
-        typer.echo(f"Would write {len(rendered.files)} files into {rendered.destination}:")
+        typer.echo(f"Would write {len(rendered.files)} files into {where}:")
         for name in rendered.files:
             typer.echo(f"  {name}")
         return
-    typer.echo(f"Created {rendered.destination} ({len(rendered.files)} files)")
+    typer.echo(f"Created {where} ({len(rendered.files)} files)")
     typer.echo(next_steps(project))
 
 
-@app.command("sync")
+def _quoted(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+@app.command("sync", cls=_Command)
 def sync_command() -> None:
     """Add this scaffold's template version to the local store that copier update reads."""
     from scaffold.store import sync
@@ -309,5 +398,7 @@ def _parse_data(pairs: list[str]) -> dict[str, str]:
 
 
 def main() -> None:
-    """Run the ``scaffold`` command."""
+    """Run the ``scaffold`` command; SIGTERM and SIGHUP clean up as Ctrl-C does."""
+    for signum in _SIGNALS:
+        signal.signal(signum, _stop)
     app()

@@ -49,6 +49,7 @@ class Recommendation:
             "framework": self.framework,
             "scores": dict(self.scores),
             "decided_by": self.decided_by,
+            "margin": abs(self.scores["flask"] - self.scores["fastapi"]),
             "reasons": [
                 {
                     "rule": rule.name,

@@ -13,12 +13,19 @@ from pathlib import Path
 __all__ = [
     "EXIT_ANSWER",
     "EXIT_DESTINATION",
+    "EXIT_HANGUP",
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
+    "EXIT_MISSING_TOOL",
     "EXIT_REQUIREMENTS",
+    "EXIT_SYSTEM",
     "EXIT_TEMPLATE",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "DestinationNotEmptyError",
+    "DestinationUnusableError",
+    "FileSystemError",
+    "GitMissingError",
     "IncompatibleAnswerError",
     "InvalidAnswerError",
     "InvalidRequirementError",
@@ -28,6 +35,7 @@ __all__ = [
     "ScaffoldError",
     "TemplateNotFoundError",
     "TemplateStoreError",
+    "TemplateVersionNotFoundError",
     "UnknownAnswerKeyError",
 ]
 
@@ -36,15 +44,25 @@ EXIT_USAGE = 2
 EXIT_REQUIREMENTS = 3
 """A requirement value or the requirements file is wrong."""
 EXIT_DESTINATION = 4
-"""The destination exists and is not empty (and ``--force`` was not given)."""
+"""The destination cannot be used as given: it holds files (and ``--force`` was not
+given), or it or a folder above it is a file or a broken symbolic link."""
 EXIT_TEMPLATE = 5
 """The template cannot be found, read or rendered."""
 EXIT_ANSWER = 6
 """An answer to a template question is invalid or unknown."""
+EXIT_SYSTEM = 7
+"""The system refused: permission denied, read-only or full file system, a name
+too long for the file system, a kernel file system such as ``/proc``."""
+EXIT_MISSING_TOOL = 8
+"""A program scaffold needs (git) is not installed or not on ``PATH``."""
 EXIT_INTERNAL = 70
 """A bug in scaffold: an unexpected exception (``SCAFFOLD_DEBUG=1`` shows it)."""
 EXIT_INTERRUPTED = 130
 """The user interrupted a prompt (Ctrl-C) or closed its input."""
+EXIT_HANGUP = 129
+"""The terminal closed (SIGHUP); nothing was written."""
+EXIT_TERMINATED = 143
+"""scaffold was asked to stop (SIGTERM); nothing was written."""
 
 
 class ScaffoldError(Exception):
@@ -87,14 +105,63 @@ class DestinationNotEmptyError(ScaffoldError, FileExistsError):
         )
 
 
+class DestinationUnusableError(ScaffoldError, NotADirectoryError):
+    """The destination, or a folder above it, is a file or a broken symbolic link."""
+
+    exit_code = EXIT_DESTINATION
+
+    def __init__(self, *, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(f"cannot use {path} as the destination: {reason}")
+
+
+class FileSystemError(ScaffoldError, OSError):
+    """The file system refused to read or write a path (permissions, space, names)."""
+
+    exit_code = EXIT_SYSTEM
+
+    def __init__(self, *, path: Path, action: str, reason: str, hint: str = "") -> None:
+        self.path = path
+        self.reason = reason
+        tail = f"; {hint}" if hint else ""
+        super().__init__(f"cannot {action} {path}: {reason}{tail}")
+
+    def __str__(self) -> str:
+        # OSError.__str__ would show the arguments as a tuple.
+        return str(self.args[0])
+
+
+class GitMissingError(ScaffoldError, FileNotFoundError):
+    """git, which the template store and git templates need, cannot be run."""
+
+    exit_code = EXIT_MISSING_TOOL
+
+    def __init__(self, *, needed_for: str) -> None:
+        super().__init__(
+            f"git is not installed or not on PATH; scaffold needs it for {needed_for} "
+            "(install git, e.g. apt-get install git, and run again)"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class TemplateNotFoundError(ScaffoldError, FileNotFoundError):
     """The template source names no local template and no git repository."""
 
     exit_code = EXIT_TEMPLATE
 
-    def __init__(self, *, source: str) -> None:
+    def __init__(self, *, source: str, reason: str | None = None) -> None:
         self.source = source
-        super().__init__(f"template source {source!r} is neither a copier template nor a git URL")
+        if reason is None:
+            super().__init__(
+                f"template source {source!r} is neither a copier template nor a git URL"
+            )
+        else:
+            super().__init__(f"cannot fetch template {source}: {reason}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class TemplateStoreError(ScaffoldError):
@@ -105,6 +172,18 @@ class TemplateStoreError(ScaffoldError):
     def __init__(self, *, path: Path, reason: str) -> None:
         self.path = path
         super().__init__(f"cannot update the template store at {path}: {reason}")
+
+
+class TemplateVersionNotFoundError(ScaffoldError, LookupError):
+    """``--vcs-ref`` names a tag or commit the template does not have."""
+
+    exit_code = EXIT_TEMPLATE
+
+    def __init__(self, *, source: str, ref: str, available: Iterable[str]) -> None:
+        self.ref = ref
+        versions = list(available)
+        listed = ", ".join(versions[-10:]) if versions else "none (the template has no tags)"
+        super().__init__(f"template {source} has no version {ref!r}; its versions: {listed}")
 
 
 class RenderError(ScaffoldError):

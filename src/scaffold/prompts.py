@@ -10,10 +10,13 @@ from typing import Any
 
 import typer
 
+from scaffold.engine import Recommendation
 from scaffold.errors import InvalidRequirementError
-from scaffold.requirements import FIELDS, Field, Requirements
+from scaffold.requirements import FIELDS, Field, Framework, Requirements
 
-__all__ = ["ask_missing"]
+__all__ = ["ask_framework", "ask_missing"]
+
+_TITLES = {"flask": "Flask", "fastapi": "FastAPI"}
 
 
 def ask_missing(answered: Mapping[str, Any], base: Requirements) -> dict[str, Any]:
@@ -38,14 +41,59 @@ def ask_missing(answered: Mapping[str, Any], base: Requirements) -> dict[str, An
             answers[field.name] = typer.confirm(field.question, default=default, err=True)
         elif field.type is int:
             answers[field.name] = typer.prompt(
-                field.question, default=default, type=int, value_proc=_checked(field, int), err=True
+                field.question, default=default, value_proc=_checked(field, _whole), err=True
             )
         else:
             question = f"{field.question} ({'/'.join(field.choices)})"
             answers[field.name] = typer.prompt(
-                question, default=default, value_proc=_checked(field, str), err=True
+                question, default=default, value_proc=_checked(field, _lower), err=True
             )
     return answers
+
+
+def ask_framework(recommendation: Recommendation) -> Framework:
+    """Ask to accept the recommended framework or pick the other one.
+
+    A framework that a required rule rules out is refused and asked again.
+
+    Raises:
+        typer.Abort: The user pressed Ctrl-C or closed the input.
+    """
+    pick = recommendation.framework
+    other: Framework = "fastapi" if pick == "flask" else "flask"
+    blocking = [rule for rule in recommendation.reasons_against(other) if rule.requires]
+
+    def choose(text: str) -> Framework:
+        answer = text.strip().lower()
+        if answer in ("", "y", "yes", pick):
+            return pick
+        if answer == other:
+            if blocking:
+                raise typer.BadParameter(
+                    f"{_TITLES[other]} cannot meet {blocking[0].trigger}: {blocking[0].why}"
+                )
+            return other
+        raise typer.BadParameter(f"answer {pick} (or press Enter) or {other}")
+
+    chosen: Framework = typer.prompt(
+        f"Use {_TITLES[pick]}? Press Enter to accept, or type {other} ({pick}/{other})",
+        default=pick,
+        show_default=False,
+        value_proc=choose,
+        err=True,
+    )
+    return chosen
+
+
+def _whole(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a whole number") from None
+
+
+def _lower(text: str) -> str:
+    return text.strip().lower()
 
 
 def _checked(field: Field, convert: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -54,7 +102,11 @@ def _checked(field: Field, convert: Callable[[str], Any]) -> Callable[[str], Any
     def check(text: str) -> Any:
         try:
             return field.check(convert(text))
-        except (ValueError, InvalidRequirementError) as exc:
+        except InvalidRequirementError as exc:
             raise typer.BadParameter(str(exc)) from None
+        except ValueError as exc:
+            raise typer.BadParameter(
+                f"{field.name}: {exc}; expected a whole number of at least 1"
+            ) from None
 
     return check

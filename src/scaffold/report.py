@@ -2,30 +2,78 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
+from collections.abc import Sequence
+from typing import Any
 
 from scaffold.engine import FRAMEWORKS, TIE_BREAK, Recommendation
 from scaffold.project import NewProject
+from scaffold.requirements import FIELD_BY_NAME, Framework
 
-__all__ = ["describe_recommendation", "next_steps", "override_warning"]
+__all__ = [
+    "decision",
+    "describe_flip",
+    "describe_recommendation",
+    "framework_line",
+    "next_steps",
+    "override_warning",
+]
 
 _TITLES = {"flask": "Flask", "fastapi": "FastAPI"}
 
 
-def describe_recommendation(recommendation: Recommendation) -> str:
-    """Explain a recommendation: the pick, the scores, every reason and the costs."""
+def decision(recommendation: Recommendation) -> str:
+    """Say what decided the pick (a required rule, the scores, or the tie rule) and the margin."""
+    pick = recommendation.framework
+    other: Framework = "fastapi" if pick == "flask" else "flask"
+    mine, theirs = recommendation.scores[pick], recommendation.scores[other]
+    if recommendation.decided_by == "requirement":
+        required = next(rule for rule in recommendation.fired if rule.requires)
+        if theirs > mine:
+            score = f"{_TITLES[other]} leads the scores {theirs} to {mine}"
+        else:
+            score = f"{_TITLES[pick]} also leads the scores {mine} to {theirs}"
+        return f"{required.trigger}, which only {_TITLES[pick]} can meet ({score})"
+    if recommendation.decided_by == "tie":
+        return (
+            f"the tie rule: both score {mine}, and ties go to {_TITLES[TIE_BREAK]} "
+            "(the easier start; see 'Pros of using Flask')"
+        )
+    return f"the scores, {mine} to {theirs}: a margin of {mine - theirs}"
+
+
+def describe_flip(flip: dict[str, Any]) -> str:
+    """Write one change as a user would say it: ``deadline=tight and html``."""
+    parts = []
+    for name, value in flip.items():
+        if FIELD_BY_NAME[name].type is bool:
+            parts.append(name if value else f"no {name}")
+        else:
+            parts.append(f"{name}={value}")
+    return " and ".join(parts)
+
+
+def framework_line(project: NewProject) -> str:
+    """One line: the framework used and what decided it."""
+    recommendation = project.recommendation
+    chosen = _TITLES[project.framework]
+    if project.framework != recommendation.framework:
+        advised = _TITLES[recommendation.framework]
+        why = decision(recommendation)
+        return f"Framework: {chosen}, your choice (the rules recommend {advised}, decided by {why})"
+    return f"Framework: {chosen}, decided by {decision(recommendation)}"
+
+
+def describe_recommendation(
+    recommendation: Recommendation, flips: Sequence[dict[str, Any]] = ()
+) -> str:
+    """Explain a recommendation: the pick, what decided it, every reason and the costs."""
     pick = recommendation.framework
     lines = [f"Recommended: {_TITLES[pick]}"]
     scores = ", ".join(f"{_TITLES[name]} {recommendation.scores[name]}" for name in FRAMEWORKS)
     lines.append(f"Scores: {scores}")
-    if recommendation.decided_by == "tie":
-        lines.append(
-            f"The scores are equal, so the tie goes to {_TITLES[TIE_BREAK]} "
-            "(the easier start; see 'Pros of using Flask')."
-        )
-    elif recommendation.decided_by == "requirement":
-        required = next(rule for rule in recommendation.fired if rule.requires)
-        lines.append(f"{required.trigger} decides it: only {_TITLES[pick]} can meet it.")
+    lines.extend(_wrap(f"Decided by {decision(recommendation)}.", indent=0))
     lines.append("")
     if recommendation.fired:
         lines.append("Why:")
@@ -40,6 +88,12 @@ def describe_recommendation(recommendation: Recommendation) -> str:
     for cost in recommendation.costs:
         lines.extend(_wrap(f"{cost.weakness} [{cost.source}]", indent=4, first="  - "))
         lines.extend(_wrap(cost.remedy, indent=4))
+    if flips:
+        other = "fastapi" if pick == "flask" else "flask"
+        lines.append("")
+        lines.append(f"What would give {_TITLES[other]} instead (the smallest changes):")
+        for flip in flips:
+            lines.extend(_wrap(describe_flip(flip), indent=4, first="  - "))
     return "\n".join(lines)
 
 
@@ -65,21 +119,21 @@ def next_steps(project: NewProject) -> str:
     package = answers.get("package_name", "<package>")
     destination = project.rendered.destination
     steps = [
-        f"cd {destination}",
+        f"cd {shlex.quote(str(destination))}",
         "python -m venv .venv && . .venv/bin/activate",
         "python -m pip install -e '.[dev]'",
-        "pytest && ruff check . && mypy",
     ]
-    if project.framework == "flask":
-        steps.append(f"flask --app {package} run --debug  # development server")
-    else:
-        steps.append(f"uvicorn {package}.main:create_app --factory --reload  # development server")
-    steps.append(f"python -m {package}  # production server")
     if answers.get("database", "none") != "none":
         if project.framework == "flask":
             steps.append(f"flask --app {package} db upgrade")
         else:
             steps.append("alembic upgrade head")
+    steps.append("pytest && ruff check . && mypy")
+    if project.framework == "flask":
+        steps.append(f"flask --app {package} run --debug  # development server")
+    else:
+        steps.append(f"uvicorn {package}.main:create_app --factory --reload  # development server")
+    steps.append(f"python -m {package}  # production server")
     if answers.get("docker"):
         steps.append(f"docker build -t {package.replace('_', '-')} .")
     steps.append('git init && git add -A && git commit -m "Start from scaffold"')

@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import io
 import os
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -31,7 +32,8 @@ from importlib import resources
 from pathlib import Path
 
 from scaffold._version import __version__
-from scaffold.errors import TemplateStoreError
+from scaffold.destination import os_reason
+from scaffold.errors import FileSystemError, GitMissingError, TemplateStoreError
 from scaffold.releases import TEMPLATE_PARTS, release_archives
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "StoredTemplate",
     "bundled_history",
     "bundled_template",
+    "lookup",
     "release_archives",
     "store_location",
     "sync",
@@ -48,7 +51,8 @@ __all__ = [
 DEFAULT_STORE = "~/.local/share/scaffold/template"
 """Where the store lives, written with ``~`` so answers files stay portable."""
 STORE_ENV = "SCAFFOLD_TEMPLATE_STORE"
-"""Environment variable that moves the store (the path is then recorded as given)."""
+"""Environment variable that moves the store (recorded as given, made absolute)."""
+_STORE_HINT = f"set {STORE_ENV} to a folder you can write"
 
 _IDENTITY = {
     "GIT_AUTHOR_NAME": "scaffold",
@@ -99,8 +103,40 @@ def bundled_template() -> Path:
 
 
 def store_location() -> str:
-    """Return the store path as it is written into answers files."""
-    return os.environ.get(STORE_ENV) or DEFAULT_STORE
+    """Return the store path as it is written into answers files.
+
+    ``SCAFFOLD_TEMPLATE_STORE`` wins (a relative path is made absolute, so the
+    answers file does not depend on the folder scaffold ran in); else
+    ``$XDG_DATA_HOME/scaffold/template`` when that is set to an absolute path;
+    else ``~/.local/share/scaffold/template``. A path inside the home folder is
+    written with ``~``.
+    """
+    given = os.environ.get(STORE_ENV)
+    if given:
+        if given.startswith("~") or os.path.isabs(given):
+            return given
+        return os.path.abspath(given)
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(xdg):
+        return DEFAULT_STORE
+    location = os.path.join(os.path.normpath(xdg), "scaffold", "template")
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and location.startswith(home.rstrip("/") + "/"):
+        return "~" + location[len(home.rstrip("/")) :]
+    return location
+
+
+def lookup(location: str | None = None, *, version: str = __version__) -> StoredTemplate | None:
+    """Return this version's tag in the store without writing anything, or None.
+
+    ``scaffold new --pretend`` uses it so that looking writes nothing anywhere.
+    """
+    location = location or store_location()
+    path = Path(location).expanduser()
+    if shutil.which("git") is None or not (path / ".git").is_dir():
+        return None
+    tag = f"v{version}"
+    return StoredTemplate(location, tag, added=False) if _tag_tree(path, tag) else None
 
 
 def sync(
@@ -128,11 +164,15 @@ def sync(
         Where the template is and which tag to render.
 
     Raises:
-        TemplateStoreError: git is missing or the store cannot be written.
+        GitMissingError: git is not installed.
+        FileSystemError: The store's folder cannot be written.
+        TemplateStoreError: git failed in the store.
     """
     location = location or store_location()
     template = template or bundled_template()
     path = Path(location).expanduser()
+    if shutil.which("git") is None:
+        raise GitMissingError(needed_for=f"its local template store ({location})")
     try:
         path.mkdir(parents=True, exist_ok=True)
         with _locked(path):
@@ -144,7 +184,9 @@ def sync(
                     _add_version(path, f"v{old_version}", _tree_of_archive(path, archive))
             return _sync_current(location, path, f"v{version}", template)
     except OSError as exc:
-        raise TemplateStoreError(path=path, reason=exc.strerror or str(exc)) from exc
+        raise FileSystemError(
+            path=path, action="write the template store", reason=os_reason(exc), hint=_STORE_HINT
+        ) from exc
     except subprocess.CalledProcessError as exc:
         detail = (exc.stderr or "").strip().splitlines()
         reason = detail[-1] if detail else f"git exited with {exc.returncode}"
