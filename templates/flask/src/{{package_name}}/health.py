@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response, current_app
-from flask.typing import ResponseReturnValue
 from flask_openapi3 import APIBlueprint
 
 from .errors import error_response
@@ -28,7 +28,7 @@ def add_readiness_check(app: Flask, name: str, check: ReadinessCheck) -> None:
 
 
 @bp.get("", operation_id="get_health", responses={200: Health})
-def get_health() -> ResponseReturnValue:
+def get_health() -> Response:
     """Answer 200 while the process can serve requests (liveness)."""
     return Response(ALIVE, mimetype="application/json")
 
@@ -38,7 +38,7 @@ def get_health() -> ResponseReturnValue:
     operation_id="get_readiness",
     responses={200: Readiness, 503: ErrorResponse},
 )
-def get_readiness() -> ResponseReturnValue:
+def get_readiness() -> Response | dict[str, Any]:
     """Answer 200 once every dependency works, 503 naming the failing ones (readiness)."""
     checks: dict[str, ReadinessCheck] = current_app.extensions.get("readiness_checks", {})
     failed = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask.typing import ResponseReturnValue
+from typing import Any
 
 from ..about import NAME, app_version
 from ..schemas import Info
@@ -10,6 +10,6 @@ from .blueprint import bp
 
 
 @bp.get("/info", operation_id="get_info", responses={200: Info})
-def get_info() -> ResponseReturnValue:
+def get_info() -> dict[str, Any]:
     """Name and version of the service."""
     return Info(name=NAME, version=app_version()).model_dump()
