@@ -20,6 +20,7 @@ __all__ = [
     "REQUEST_ID_HEADER",
     "error_body",
     "error_code",
+    "is_json_media_type",
     "request_id_from",
     "validation_details",
 ]
@@ -58,6 +59,19 @@ def request_id_from(incoming: str | None) -> str:
         return incoming
     # Unique, not secret: 128 random bits (reseeded in each worker) without a syscall.
     return f"{random.getrandbits(128):032x}"
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    """Whether a ``Content-Type`` header names JSON (``application/json`` or ``*/*+json``).
+
+    A body without a ``Content-Type`` is not JSON: the contract answers it with 415.
+    """
+    if not content_type:
+        return False
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
 
 
 def error_code(status: int) -> str:

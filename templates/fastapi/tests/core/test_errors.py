@@ -53,6 +53,12 @@ def test_json_sent_as_another_media_type_is_a_415(client: TestClient, content_ty
     assert response.json()["error"]["code"] == "unsupported_media_type"
 
 
+def test_a_body_without_a_content_type_is_a_415(client: TestClient) -> None:
+    response = client.post(BODY_PATH, content=json.dumps(VALID_BODY).encode())
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+
+
 def test_json_with_a_charset_or_a_json_suffix_is_accepted(client: TestClient) -> None:
     for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
         response = client.post(
