@@ -1,10 +1,9 @@
-"""One JSON error shape for every 4xx and 5xx answer, and the handlers that produce it."""
+"""Exception handlers: every HTTP and validation error answers with the contract's error body."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,23 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from ..schemas import ErrorDetail, ErrorInfo, ErrorResponse
-
-#: Stable machine-readable codes (HTTP reason phrases differ between Python versions).
-ERROR_CODES: dict[int, str] = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "content_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    429: "too_many_requests",
-    500: "internal_error",
-    503: "service_unavailable",
-}
+from ..contract import error_body, validation_details
+from ..schemas import ErrorDetail
 
 
 def error_response(
@@ -38,20 +22,12 @@ def error_response(
     request_id: str | None = None,
     details: Sequence[ErrorDetail] = (),
     headers: dict[str, str] | None = None,
+    code: str | None = None,
 ) -> JSONResponse:
-    """Build the JSON error answer: ``{"error": {"status", "code", "message", ...}}``."""
-    phrase = HTTPStatus(status).phrase
-    body = ErrorResponse(
-        error=ErrorInfo(
-            status=status,
-            code=ERROR_CODES.get(status) or phrase.lower().replace(" ", "_").replace("-", "_"),
-            message=message or phrase,
-            request_id=request_id,
-            details=list(details),
-        )
-    )
+    """Answer with ``contract.error_body`` (``{"error": {"status", "code", ...}}``)."""
+    body = error_body(status, message=message, request_id=request_id, details=details, code=code)
     # RequestContextMiddleware adds the X-Request-ID header to every answer.
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _request_id(request: Request) -> str | None:
@@ -84,20 +60,23 @@ def _allowed_methods(request: Request) -> set[str]:
 
 
 async def validation_exception_handler(request: Request, exc: Exception) -> JSONResponse:
-    """Answer invalid input (fields, types, malformed JSON) with 422 and one entry per problem."""
+    """Answer a body that is not JSON with 400, and invalid fields with 422, one detail each."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
-    details = [_detail(error) for error in exc.errors()]
+    errors = exc.errors()
+    malformed = [error for error in errors if error.get("type") == "json_invalid"]
+    if malformed:
+        return error_response(
+            HTTPStatus.BAD_REQUEST,
+            message="The body is not valid JSON",
+            request_id=_request_id(request),
+            details=validation_details(malformed),
+        )
     return error_response(
         HTTPStatus.UNPROCESSABLE_ENTITY,
         message="The request is not valid",
         request_id=_request_id(request),
-        details=details,
+        details=validation_details(errors),
     )
-
-
-def _detail(error: dict[str, Any]) -> ErrorDetail:
-    location = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
-    return ErrorDetail(loc=location, message=str(error.get("msg", "")), type=str(error["type"]))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
-import re
 import time
 from collections.abc import Collection
 from http import HTTPStatus
@@ -12,13 +10,13 @@ from http import HTTPStatus
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..contract import request_id_from
 from .errors import error_response
 from .logging import request_id_var
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger(f"{__package__}.access")
 
-_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -52,16 +50,12 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         # This runs on every request, probes included: keep it to a few microseconds.
-        incoming = _header(scope, b"x-request-id")
-        if incoming and _SAFE_REQUEST_ID.fullmatch(incoming):
-            request_id = incoming
-        else:
-            # Unique, not secret: 128 random bits (reseeded in each worker) without a syscall.
-            request_id = f"{random.getrandbits(128):032x}"
+        request_id = request_id_from(_header(scope, b"x-request-id"))
         scope.setdefault("state", {})["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode("latin-1"))
         token = request_id_var.set(request_id)
-        started = time.perf_counter()
+        log_access = self.access_log and scope["path"] not in self.quiet_paths
+        started = time.perf_counter() if log_access else 0.0
         status = 0
 
         async def send_with_id(message: Message) -> None:
@@ -80,7 +74,7 @@ class RequestContextMiddleware:
             response = error_response(HTTPStatus.INTERNAL_SERVER_ERROR, request_id=request_id)
             await response(scope, receive, send_with_id)
         finally:
-            if self.access_log and scope["path"] not in self.quiet_paths:
+            if log_access:
                 self._log_access(scope, status, time.perf_counter() - started)
             request_id_var.reset(token)
 
@@ -123,7 +117,9 @@ class BodySizeLimitMiddleware:
             problem = _check_declared_length(declared, self.max_bytes)
             if problem is not None:
                 request_id = scope.get("state", {}).get("request_id")
-                await error_response(problem, request_id=request_id)(scope, receive, send)
+                code = "bad_request" if problem == HTTPStatus.BAD_REQUEST else None
+                response = error_response(problem, request_id=request_id, code=code)
+                await response(scope, receive, send)
                 return
         received = 0
 

@@ -10,19 +10,21 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from ..health import add_readiness_check
-from .model import Model, Prediction, load, save, train
+from .artifact import Model
+from .predict import Outcome, load_or_train, predict
 
 logger = logging.getLogger(__name__)
 
-# Called after each prediction with (source, rows, predictions, model version).
-PredictionListener = Callable[[str, list[dict[str, float]], list[Prediction], str], None]
+# Called after each prediction with (source, rows, outcomes, model version).
+PredictionListener = Callable[[str, list[dict[str, float]], list[Outcome], str], None]
 
 
 class ModelStore:
     """A Flask extension holding the model each app serves.
 
-    The first call to :meth:`get` loads the artifact at ``MODEL_PATH``; when the
-    file is missing it trains a fresh model, saves it, and logs that.
+    The first call to :meth:`get` loads the artifact at ``MODEL_PATH`` (checked
+    against ``MODEL_SHA256`` when set); when there is none it trains a fresh model,
+    saves it, and logs that.
     """
 
     def __init__(self) -> None:
@@ -40,7 +42,7 @@ class ModelStore:
         """Call ``listener`` after every prediction ``app`` makes (e.g. to log it)."""
         app.extensions["prediction_listeners"].append(listener)
 
-    def predict(self, rows: list[dict[str, float]], source: str) -> tuple[list[Prediction], str]:
+    def predict(self, rows: list[dict[str, float]], source: str) -> tuple[list[Outcome], str]:
         """Predict each row with the current app's model and notify the listeners.
 
         Args:
@@ -48,15 +50,14 @@ class ModelStore:
             source: Where the request came from (``"web"`` or ``"api"``).
 
         Returns:
-            The predictions in row order and the version of the model that made them.
+            The outcomes in row order and the version of the model that made them.
         """
         model = self.get()
-        predictions = model.predict(rows)
-        version = model.metadata["version"]
+        outcomes = predict(model, rows)
         listeners: list[PredictionListener] = current_app.extensions["prediction_listeners"]
         for listener in listeners:
-            listener(source, rows, predictions, version)
-        return predictions, version
+            listener(source, rows, outcomes, model.version)
+        return outcomes, model.version
 
     def get(self, app: Flask | None = None) -> Model:
         """Return the app's model, loading or training it on first use."""
@@ -67,18 +68,8 @@ class ModelStore:
         with self._lock:
             model = app.extensions["model"]
             if model is None:
-                model = self._load_or_train(Path(app.config["MODEL_PATH"]))
+                path = Path(app.config["MODEL_PATH"])
+                model = load_or_train(path, expected_sha256=app.config.get("MODEL_SHA256"))
+                logger.info("serving model %s from %s", model.version, path)
                 app.extensions["model"] = model
-        return model
-
-    @staticmethod
-    def _load_or_train(path: Path) -> Model:
-        if path.exists():
-            model = load(path)
-            logger.info("loaded model %s from %s", model.metadata["version"], path)
-            return model
-        logger.warning("no model artifact at %s; training a new one", path)
-        model = train()
-        save(model, path)
-        logger.warning("trained model %s saved to %s", model.metadata["version"], path)
         return model

@@ -1,0 +1,1 @@
+"""The prediction model: training, the saved artifact, loading and inference."""

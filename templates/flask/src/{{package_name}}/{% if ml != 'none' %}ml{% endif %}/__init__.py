@@ -1,1 +1,0 @@
-"""The prediction model: training, storage and inference."""
