@@ -486,7 +486,8 @@ def raw_request(
     """
     parts = urlsplit(url)
     assert parts.hostname == "127.0.0.1" and parts.port is not None
-    head = f"{method} {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n"
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    head = f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n"
     head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     head += f"Content-Length: {len(body)}\r\n\r\n"
     with socket.create_connection(("127.0.0.1", parts.port), timeout=timeout) as sock:
