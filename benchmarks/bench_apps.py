@@ -1,7 +1,7 @@
 """Throughput and p99 latency of the generated apps against bare framework apps.
 
     python benchmarks/bench_apps.py [--duration S] [--rounds N] [--connections C]
-                                    [--workers W] [--json PATH] [--check]
+                                    [--workers W] [--framework F] [--json PATH] [--check]
 
 Renders the default FastAPI and Flask skeletons (as ``scaffold new`` does), installs
 each into its own virtual environment with uv, and serves, on 127.0.0.1 only:
@@ -22,7 +22,10 @@ last CPU is kept for wrk and the servers are pinned to the others (``--no-pin``
 turns this off), so the load generator never steals time from the app it
 measures; ``WORKERS`` defaults to the number of server CPUs. Prints a markdown
 table; ``--json`` also writes the figures; ``--check`` exits 1 when a skeleton's
-``/health`` throughput is below 0.8x its bare app's.
+``/health`` throughput is below 0.8x its bare app's. Each skeleton's
+``POST /api/v1/predict`` (the same path and body in both, as ``docs/api.md``
+promises) is measured too and reported side by side. ``--framework`` measures
+one framework only.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ PACKAGE = "demo_service"
 TARGET_RATIO = 0.8
 START_TIMEOUT = 120.0
 IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
+PREDICT_PATH = "/api/v1/predict"  # the same in both frameworks (docs/api.md)
+FRAMEWORKS = ("fastapi", "flask")
 
 BARE_APPS = '''\
 """Bare apps with one route each, equivalent to the skeletons' GET /health."""
@@ -370,9 +375,16 @@ def main() -> None:
         metavar="KEY=VALUE",
         help="extra environment for every app, e.g. ACCESS_LOG=false (repeatable)",
     )
+    parser.add_argument(
+        "--framework",
+        choices=FRAMEWORKS,
+        action="append",
+        help="measure only this framework (repeatable; default: both)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--check", action="store_true", help="exit 1 below the 0.8x target")
     args = parser.parse_args()
+    frameworks = tuple(f for f in FRAMEWORKS if f in (args.framework or FRAMEWORKS))
     extra_env = dict(item.split("=", 1) for item in args.env if "=" in item)
     if len(extra_env) != len(args.env):
         sys.exit("bench_apps: --env takes KEY=VALUE")
@@ -393,7 +405,7 @@ def main() -> None:
     try:
         measurements: list[Measurement] = []
         roles: list[str] = []
-        for framework in ("fastapi", "flask"):
+        for framework in frameworks:
             print(f"rendering and installing the {framework} skeleton ...", file=sys.stderr)
             project, python = render_and_install(work, framework)
             env = {
@@ -422,12 +434,11 @@ def main() -> None:
                 server_cpus,
             )
             servers += [skeleton, bare]
-            predict = "/predict" if framework == "fastapi" else "/api/predict"
             name = "FastAPI" if framework == "fastapi" else "Flask"
             measurements += [
                 Measurement(f"{name} skeleton", framework, skeleton, "/health"),
                 Measurement(f"bare {name}()", framework, bare, "/health"),
-                Measurement(f"{name} skeleton", framework, skeleton, predict, IRIS),
+                Measurement(f"{name} skeleton", framework, skeleton, PREDICT_PATH, IRIS),
             ]
             roles += ["health", "bare", "predict"]
         for server in servers:
@@ -463,13 +474,17 @@ def main() -> None:
     by_role = {(each.framework, role): each for each, role in zip(measurements, roles, strict=True)}
     ratios = {
         framework: paired_ratio(by_role[framework, "health"], by_role[framework, "bare"])
-        for framework in ("fastapi", "flask")
+        for framework in frameworks
     }
     rows = [each.summary() for each in measurements]
     for row, role in zip(rows, roles, strict=True):
         if role == "health":
             row["ratio_to_bare"] = round(ratios[str(row["framework"])], 3)
-    predict_ratio = paired_ratio(by_role["fastapi", "predict"], by_role["flask", "predict"])
+    predict_ratio = (
+        paired_ratio(by_role["fastapi", "predict"], by_role["flask", "predict"])
+        if len(frameworks) == 2
+        else None
+    )
 
     placement = (
         f"servers pinned to CPU {sorted(server_cpus)}, wrk to CPU {sorted(wrk_cpus)}"
@@ -489,11 +504,15 @@ def main() -> None:
             f"- {framework} skeleton /health: {ratio:.2f}x the bare app's req/s ({verdict} the "
             f"{TARGET_RATIO}x target; median of per-round ratios)"
         )
-    fastapi_predict = by_role["fastapi", "predict"].summary()["requests_per_s"]
-    flask_predict = by_role["flask", "predict"].summary()["requests_per_s"]
+    predictions = {framework: by_role[framework, "predict"].summary() for framework in frameworks}
     print(
-        f"- predictions: FastAPI /predict {fastapi_predict:,} req/s vs Flask /api/predict "
-        f"{flask_predict:,} req/s ({predict_ratio:.2f}x, median of per-round ratios)"
+        f"- POST {PREDICT_PATH}: "
+        + " vs ".join(
+            f"{'FastAPI' if framework == 'fastapi' else 'Flask'} {row['requests_per_s']:,} req/s "
+            f"(p99 {row['p99_ms']} ms)"
+            for framework, row in predictions.items()
+        )
+        + ("" if predict_ratio is None else f" ({predict_ratio:.2f}x, median of per-round ratios)")
     )
     errors = sum(int(row["errors"]) for row in rows)  # type: ignore[call-overload]
     if errors:
@@ -513,7 +532,9 @@ def main() -> None:
                     "env": extra_env,
                     "target_ratio": TARGET_RATIO,
                     "ratios_to_bare": {k: round(v, 3) for k, v in ratios.items()},
-                    "fastapi_to_flask_predict": round(predict_ratio, 3),
+                    "fastapi_to_flask_predict": (
+                        None if predict_ratio is None else round(predict_ratio, 3)
+                    ),
                     "results": rows,
                 },
                 indent=2,
