@@ -128,18 +128,30 @@ MAX_BODY_BYTES = 1_048_576
 
 
 class Servers:
-    """Each (case, framework) project served once for the whole module."""
+    """Each (case, framework) project served once for the whole module.
+
+    A project that fails to install or start fails every test that needs it with
+    the same error, without trying again.
+    """
 
     def __init__(self, projects: Projects, stack: ExitStack) -> None:
         self.projects = projects
         self.stack = stack
         self.running: dict[tuple[str, str], Running] = {}
+        self.failed: dict[tuple[str, str], str] = {}
 
     def get(self, case: str, framework: str) -> Running:
-        if (case, framework) not in self.running:
-            installed = self.projects.get(framework, **CASES[case])
-            self.running[case, framework] = self.stack.enter_context(in_production(installed))
-        return self.running[case, framework]
+        key = (case, framework)
+        if key in self.failed:
+            pytest.fail(self.failed[key], pytrace=False)
+        if key not in self.running:
+            try:
+                installed = self.projects.get(framework, **CASES[case])
+                self.running[key] = self.stack.enter_context(in_production(installed))
+            except Exception as error:
+                self.failed[key] = f"{framework} ({case}) did not start: {error}"[:6000]
+                raise
+        return self.running[key]
 
 
 @pytest.fixture(scope="module")
