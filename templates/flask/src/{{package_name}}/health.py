@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, Flask, current_app
-from flask.typing import ResponseReturnValue
+from flask import Flask, Response, current_app
+from flask_openapi3 import APIBlueprint
 
-bp = Blueprint("health", __name__, url_prefix="/health")
+from .errors import error_response
+from .schemas import ErrorDetail, ErrorResponse, Health, Readiness
+
+bp = APIBlueprint("health", __name__, url_prefix="/health")
 logger = logging.getLogger(__name__)
 
 # A readiness check raises when its dependency cannot serve.
 ReadinessCheck = Callable[[], object]
+
+#: The liveness answer never changes: sent as bytes, with no per-request serialization.
+ALIVE = Health().model_dump_json().encode()
 
 
 def add_readiness_check(app: Flask, name: str, check: ReadinessCheck) -> None:
@@ -20,24 +27,31 @@ def add_readiness_check(app: Flask, name: str, check: ReadinessCheck) -> None:
     app.extensions.setdefault("readiness_checks", {})[name] = check
 
 
-@bp.get("")
-def live() -> dict[str, str]:
-    """Answer while the process can serve requests."""
-    return {"status": "ok"}
+@bp.get("", operation_id="get_health", responses={200: Health})
+def get_health() -> Response:
+    """Answer 200 while the process can serve requests (liveness)."""
+    return Response(ALIVE, mimetype="application/json")
 
 
-@bp.get("/ready")
-def ready() -> ResponseReturnValue:
-    """Answer 200 once every dependency works, 503 naming the failing ones otherwise."""
+@bp.get(
+    "/ready",
+    operation_id="get_readiness",
+    responses={200: Readiness, 503: ErrorResponse},
+)
+def get_readiness() -> Response | dict[str, Any]:
+    """Answer 200 once every dependency works, 503 naming the failing ones (readiness)."""
     checks: dict[str, ReadinessCheck] = current_app.extensions.get("readiness_checks", {})
-    results: dict[str, str] = {}
+    failed = []
     for name, check in checks.items():
         try:
             check()
-            results[name] = "ok"
         except Exception:
             logger.exception("readiness check failed: %s", name)
-            results[name] = "unavailable"
-    healthy = all(value == "ok" for value in results.values())
-    body = {"status": "ready" if healthy else "unavailable", "checks": results}
-    return body, 200 if healthy else 503
+            failed.append(name)
+    if failed:
+        details = [
+            ErrorDetail(loc=["checks", name], msg=f"{name} is not available", type="unavailable")
+            for name in failed
+        ]
+        return error_response(503, message="The service is not ready", details=details)
+    return Readiness(checks=dict.fromkeys(checks, "ok")).model_dump()

@@ -8,18 +8,14 @@ never do.
 from __future__ import annotations
 
 import logging
-import random
-import re
 import time
 from collections.abc import Callable, Collection, Iterable
 from types import TracebackType
 from typing import Any
 
+from .contract import REQUEST_ID_HEADER, request_id_from
 from .logs import request_id_var
 from .security import missing_headers
-
-REQUEST_ID_HEADER = "X-Request-ID"
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
 access_logger = logging.getLogger("access")
 
@@ -48,12 +44,7 @@ class RequestContextMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Serve one request."""
-        incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        if incoming and _VALID_REQUEST_ID.fullmatch(incoming):
-            request_id = incoming
-        else:
-            # Unique, not secret: 128 random bits (reseeded in each worker) without a syscall.
-            request_id = f"{random.getrandbits(128):032x}"
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         environ["app.request_id"] = request_id
         secure = environ.get("wsgi.url_scheme") == "https"
         status_code = 0
