@@ -140,6 +140,12 @@ def _diff(a: Any, b: Any, where: str, names: tuple[str, str]) -> list[str]:
             else:
                 lines += _diff(a[key], b[key], f"{where} {key}", names)
         return lines
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            line
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for line in _diff(x, y, f"{where}[{i}]", names)
+        ]
     if a != b:
         return [f"{where}: {names[0]} {_short(a)} != {names[1]} {_short(b)}"]
     return []
