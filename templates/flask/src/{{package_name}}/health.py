@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app
-from flask_openapi3 import APIBlueprint
+from flask_openapi3.blueprint import APIBlueprint
 
 from .errors import error_response
 from .schemas import ErrorDetail, ErrorResponse, Health, Readiness
