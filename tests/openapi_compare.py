@@ -88,7 +88,7 @@ def operation_summary(
         for status, answer in operation.get("responses", {}).items()
     }
     security = operation.get("security", document.get("security", []))
-    schemes = document.get("components", {}).get("securitySchemes", {})
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
     return {
         "operationId": operation.get("operationId"),
         "parameters": parameters,
@@ -115,6 +115,24 @@ def operations(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
                     document, path_item, path_item[method]
                 )
     return found
+
+
+def spec_errors(document: dict[str, Any]) -> list[str]:
+    """Where ``document`` breaks the OpenAPI 3.0 or 3.1 specification's own JSON Schema.
+
+    The meta-schemas are the ones schemathesis validates with before it fuzzes.
+    """
+    import jsonschema_rs  # noqa: PLC0415
+    from schemathesis.specs.openapi import definitions  # noqa: PLC0415
+
+    version = str(document.get("openapi", ""))
+    if version.startswith("3.0"):
+        validator = jsonschema_rs.Draft4Validator(definitions.OPENAPI_30)
+    else:
+        validator = jsonschema_rs.Draft202012Validator(definitions.OPENAPI_31)
+    return [
+        f"{list(error.instance_path)}: {error.message}" for error in validator.iter_errors(document)
+    ]
 
 
 def differences(

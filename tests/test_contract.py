@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from conftest import PROJECT_NAME, Projects
-from openapi_compare import differences, operations
+from openapi_compare import differences, operations, spec_errors
 from served import API, IRIS, USER, VIRGINICA, Running, in_production, raw_request
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("contract")]
@@ -276,6 +276,7 @@ def test_info_names_the_service(app: Running) -> None:
 def test_openapi_lists_the_contract_operations(app: Running, case: str) -> None:
     document = json.loads(assert_ok(app, call(app, "GET", "/openapi.json")))
     assert document["openapi"].startswith("3."), document["openapi"]
+    assert not spec_errors(document), spec_errors(document)
     found = {key: summary["operationId"] for key, summary in operations(document).items()}
     assert found == OPERATIONS[case]
     for _, old, _ in MOVED[app.framework][case]:
