@@ -126,6 +126,7 @@ def spec_errors(document: dict[str, Any]) -> list[str]:
     from schemathesis.specs.openapi import definitions  # noqa: PLC0415
 
     version = str(document.get("openapi", ""))
+    validator: jsonschema_rs.Draft4Validator | jsonschema_rs.Draft202012Validator
     if version.startswith("3.0"):
         validator = jsonschema_rs.Draft4Validator(definitions.OPENAPI_30)
     else:

@@ -226,7 +226,7 @@ def assert_error(app: Running, answer: Answer, status: int, code: str) -> dict[s
     assert "json" in headers.get("content-type", ""), headers
     data = json.loads(body)
     assert set(data) == {"error"}, data
-    error = assert_shape(app, "ErrorInfo", data["error"])
+    error: dict[str, Any] = assert_shape(app, "ErrorInfo", data["error"])
     assert_shape(app, "ErrorResponse", data)
     assert error["status"] == status and error["code"] == code, error
     assert error["message"], error
@@ -530,5 +530,5 @@ def test_both_openapi_documents_describe_the_same_operations(servers: Servers, c
     for framework in FRAMEWORKS:
         app = servers.get(case, framework)
         documents.append(json.loads(assert_ok(app, call(app, "GET", "/openapi.json"))))
-    found = differences(*documents, names=(FRAMEWORKS[0], FRAMEWORKS[1]))
+    found = differences(documents[0], documents[1], names=(FRAMEWORKS[0], FRAMEWORKS[1]))
     assert not found, f"{len(found)} differences:\n" + "\n".join(found[:40])
