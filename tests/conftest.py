@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,11 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_NAME": "Test User",
     "GIT_COMMITTER_EMAIL": "test@example.com",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist's marker, declared here too so that runs without xdist accept it.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -107,39 +114,113 @@ def page(browser: Any) -> Iterator[tuple[Any, Any]]:
         context.close()
 
 
-class DefaultProjects:
-    """The project ``scaffold new`` makes for each framework, rendered and installed once.
+#: copier.yml's defaults for the options the tests vary; a project's cache key leaves them out.
+OPTION_DEFAULTS: dict[str, Any] = {
+    "ml": "scikit-learn",
+    "database": "none",
+    "auth": "none",
+    "metrics": False,
+    "docker": True,
+    "kubernetes": False,
+    "ci": "github",
+}
 
-    Shared by test_generated.py (its own checks) and test_served.py (served for real).
+#: What each framework's default project is made for (``scaffold new`` recommends it).
+FRAMEWORK_REQUIREMENTS: dict[str, dict[str, Any]] = {
+    "fastapi": {"kind": "api", "docs": True, "validation": True},
+    "flask": {"kind": "web", "html": True},
+}
+
+PROJECT_NAME = "demo-service"
+PACKAGE = "demo_service"
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A generated project, rendered by ``scaffold new`` and installed with its dev extra."""
+
+    framework: str
+    options: dict[str, Any]
+    """Every option the tests vary (defaults filled in), ``framework`` excluded."""
+    project: Path
+    venv: Any  # a harness.Venv
+    package: str = PACKAGE
+
+    def __getitem__(self, key: str) -> Any:
+        return self.framework if key == "framework" else self.options[key]
+
+
+def project_key(framework: str, answers: dict[str, Any]) -> str:
+    """A readable folder name for a combination: the framework and its non-default options."""
+    unknown = set(answers) - set(OPTION_DEFAULTS)
+    assert not unknown, f"not an option the cache knows: {unknown}"
+    changed = [
+        f"{name}={value}".lower()
+        for name, value in sorted(answers.items())
+        if value != OPTION_DEFAULTS[name]
+    ]
+    return "-".join([framework, *changed])
+
+
+class Projects:
+    """Every generated project the run needs, each rendered and installed once.
+
+    Keyed by the framework and the options (defaults filled in), and shared by
+    test_generated, test_served, test_contract, test_matrix, test_postgres and
+    test_foundation_update. The folders live under pytest's base temporary folder
+    (its parent under pytest-xdist, so workers share them); a per-key lock file
+    keeps two workers from installing the same combination at once.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.done: dict[str, tuple[Path, Any]] = {}
+        self.done: dict[str, Installed] = {}
 
-    def get(self, framework: str) -> tuple[Path, Any]:
-        """Return the project folder and its virtual environment (a ``harness.Venv``)."""
+    def get(self, framework: str, **answers: Any) -> Installed:
+        """Return the project made with ``answers`` (others default), installing it once."""
+        answers = {name: value for name, value in answers.items() if name != "framework"}
+        key = project_key(framework, answers)
+        if key not in self.done:
+            self.done[key] = self._install(key, framework, {**OPTION_DEFAULTS, **answers})
+        return self.done[key]
+
+    def _install(self, key: str, framework: str, options: dict[str, Any]) -> Installed:
         from harness import Venv  # noqa: PLC0415
 
+        folder = self.root / key
+        folder.mkdir(parents=True, exist_ok=True)
+        project = folder / PROJECT_NAME
+        venv = Venv(folder / "venv")
+        with (folder / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / "installed").exists():
+                shutil.rmtree(project, ignore_errors=True)
+                shutil.rmtree(venv.path, ignore_errors=True)
+                self._render(project, framework, options, folder / "store")
+                venv = Venv.create(venv.path)
+                venv.install_editable(project)
+                (folder / "installed").write_text(key)
+        return Installed(framework, dict(options), project, venv)
+
+    @staticmethod
+    def _render(project: Path, framework: str, options: dict[str, Any], store: Path) -> None:
         from scaffold.project import NewProjectOptions, create_project  # noqa: PLC0415
         from scaffold.requirements import Requirements  # noqa: PLC0415
 
-        if framework not in self.done:
-            requirements = {
-                "fastapi": Requirements(kind="api", docs=True, validation=True),
-                "flask": Requirements(kind="web", html=True),
-            }[framework]
-            folder = self.root / framework
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(folder / "store"))
-                made = create_project(folder / "demo-service", requirements, NewProjectOptions())
-            assert made.framework == framework, "the recommendation changed: update the tests"
-            venv = Venv.create(folder / "venv")
-            venv.install_editable(made.rendered.destination)
-            self.done[framework] = (made.rendered.destination, venv)
-        return self.done[framework]
+        requirements = Requirements(**FRAMEWORK_REQUIREMENTS[framework])
+        data = {name: value for name, value in options.items() if name != "framework"}
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(store))
+            made = create_project(
+                project,
+                requirements,
+                NewProjectOptions(framework=framework, data=data),  # type: ignore[arg-type]
+            )
+        assert made.framework == framework
 
 
 @pytest.fixture(scope="session")
-def default_projects(tmp_path_factory: pytest.TempPathFactory) -> DefaultProjects:
-    return DefaultProjects(tmp_path_factory.mktemp("default-projects"))
+def projects(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Projects:
+    base = tmp_path_factory.getbasetemp()
+    under_xdist = hasattr(request.config, "workerinput")
+    return Projects((base.parent if under_xdist else base) / "projects")

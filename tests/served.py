@@ -1,27 +1,43 @@
 """Helpers for exercising a generated app that is being served: browser, fuzzer, load.
 
-Used by test_served.py (the default projects, in depth) and test_matrix.py (every
-option combination). The browser fixtures live in conftest.py.
+Used by test_served.py (the default projects, in depth), test_matrix.py (every
+option combination) and test_contract.py (the HTTP contract). ``in_production``
+starts a project the way its operator would, with the accounts, secrets and
+database its options need. The browser fixtures live in conftest.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import secrets
+import select
 import socket
 import struct
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from harness import Venv, free_port, http, tool_env
+import pytest
+from conftest import Installed
+from harness import (
+    POSTGRES_SERVER,
+    Venv,
+    free_port,
+    fresh_postgres_database,
+    http,
+    serving,
+    tool_env,
+)
 
 IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,6 +50,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+VIRGINICA = {"sepal_length": 7.7, "sepal_width": 3.0, "petal_length": 6.7, "petal_width": 2.3}
+API = "/api/v1"
+USER = "tester"
 VIEWPORT = {"width": 1280, "height": 800}
 # Records CSP violations the page reports, in case a browser stops logging them.
 CSP_RECORDER = """
@@ -337,3 +356,168 @@ def assert_dev_server_serves_health(venv: Venv, project: Path, package: str) -> 
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "Running on http://127.0.0.1" in output
+
+
+# --- a project served in production ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Running:
+    """An installed project answering on ``base`` in production, and how to act as its user."""
+
+    installed: Installed
+    base: str
+    password: str
+    token: str | None
+
+    @property
+    def framework(self) -> str:
+        return self.installed.framework
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return self.installed.options
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    @property
+    def main_endpoint(self) -> tuple[str, Any, bytes]:
+        """URL, JSON body (None for a GET) and a marker of success, for load runs."""
+        if self.options["ml"] != "none":
+            return f"{self.base}{API}/predict", IRIS, b'"label"'
+        return f"{self.base}{API}/items", {"name": "Widget"}, b'"id"'
+
+
+def _production_env(installed: Installed, password: str) -> dict[str, str]:
+    env = {"ENVIRONMENT": "production", "SECRET_KEY": secrets.token_hex(32)}
+    framework, auth, database = installed.framework, installed["auth"], installed["database"]
+    if framework == "flask" and auth != "none":
+        hashed = installed.venv.run(
+            installed.project,
+            "flask",
+            "--app",
+            installed.package,
+            "hash-password",
+            f"--password={password}",
+        )
+        assert hashed.returncode == 0, hashed.stdout + hashed.stderr
+        env["AUTH_USERS"] = f"{USER}:{hashed.stdout.strip().splitlines()[-1]}"
+    if framework == "fastapi" and auth == "oauth2" and database == "none":
+        env |= {"ADMIN_USERNAME": USER, "ADMIN_PASSWORD": password}
+    return env
+
+
+@contextlib.contextmanager
+def _database(installed: Installed) -> Iterator[dict[str, str]]:
+    """The DATABASE_URL the project runs on in production, if it has a database."""
+    if installed["database"] == "none":
+        yield {}
+    elif installed["database"] == "sqlite":
+        yield {"DATABASE_URL": f"sqlite:///{installed.project / 'served.db'}"}
+    else:
+        if not POSTGRES_SERVER:
+            pytest.skip("database=postgresql is served only with SCAFFOLD_TEST_POSTGRES_URL set")
+        with fresh_postgres_database("served") as url:
+            yield {"DATABASE_URL": url}
+
+
+def _add_database_user(installed: Installed, password: str, env: Mapping[str, str]) -> None:
+    """``python -m <package>.db.users tester --password-stdin``, as an operator would."""
+    added = installed.venv.run(
+        installed.project,
+        "python",
+        "-m",
+        f"{installed.package}.db.users",
+        USER,
+        "--password-stdin",
+        env=env,
+        stdin=password + "\n",
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+
+
+def fetch_token(base: str, password: str) -> str:
+    """The OAuth2 password flow at ``/api/v1/token``."""
+    form = urlencode({"grant_type": "password", "username": USER, "password": password})
+    status, _, body = http("POST", f"{base}{API}/token", form.encode())
+    assert status == 200, f"POST {API}/token answered {status}: {body[:300]!r}"
+    token: str = json.loads(body)["access_token"]
+    return token
+
+
+@contextlib.contextmanager
+def in_production(installed: Installed, **extra_env: str) -> Iterator[Running]:
+    """Serve ``installed`` with ``python -m <package>`` in production mode on 127.0.0.1.
+
+    The operator's part is done first: a secret key, the user ``tester`` with a
+    random password (``AUTH_USERS`` for Flask, ``ADMIN_*`` or the users command for
+    FastAPI), and a database (a fresh PostgreSQL one for ``database=postgresql``).
+    """
+    password = secrets.token_urlsafe(12)
+    env = _production_env(installed, password)
+    with _database(installed) as database:
+        env |= database
+        if installed.framework == "fastapi" and installed["auth"] == "oauth2" and database:
+            _add_database_user(installed, password, env)
+        with serving(installed.venv, installed.project, installed.package, env | extra_env) as base:
+            token = fetch_token(base, password) if installed["auth"] == "oauth2" else None
+            yield Running(installed, base, password, token)
+
+
+# --- raw requests ----------------------------------------------------------------------
+
+
+def raw_request(
+    url: str,
+    method: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    early_answer: bool = False,
+    timeout: float = 30.0,
+) -> tuple[int, dict[str, str], bytes]:
+    """One request on its own connection; redirects are not followed; header names lower case.
+
+    With ``early_answer`` (a body the server may refuse before reading it, a 413)
+    the head goes first; if the server answers within half a second the body is
+    not sent at all, otherwise it follows. Either way the answer is read back.
+    """
+    parts = urlsplit(url)
+    assert parts.hostname == "127.0.0.1" and parts.port is not None
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    head = f"{method} {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    head += f"Content-Length: {len(body)}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", parts.port), timeout=timeout) as sock:
+        sock.sendall(head.encode())
+        answered = early_answer and select.select([sock], [], [], 0.5)[0]
+        if not answered:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(body)
+        response = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                response += chunk
+    head_bytes, _, content = response.partition(b"\r\n\r\n")
+    lines = head_bytes.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    answer_headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        answer_headers[name.strip().lower()] = value.strip()
+    if answer_headers.get("transfer-encoding") == "chunked":
+        content = _unchunk(content)
+    return status, answer_headers, content
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out, data = out + data[:size], data[size + 2 :]
+    return out

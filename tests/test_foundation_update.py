@@ -1,10 +1,17 @@
-"""A project generated from the foundation's template updates to today's with copier update.
+"""A project made by release v0.1.0 updates to today's template with plain copier update.
 
-The foundation is the template as first committed (the commit that added both
-frameworks' ``pyproject.toml.jinja``), read from this repository's history. A
-project rendered from it, committed and edited by its user, must take plain
-``copier update`` to the current template without conflicts, keep the edits,
-and then pass its own checks.
+v0.1.0 is the commit ``releases.toml`` records for it (read with
+``scaffold.releases.read_releases``). Its ``copier.yml`` and ``templates/`` are
+archived from this repository's history into a template repository tagged
+``v0.1.0``; today's working tree is committed on top and tagged as the next
+version. For both frameworks, a project rendered from v0.1.0 and committed in git
+then takes plain ``copier update``:
+
+- untouched, it must update with no conflict and end up with exactly the files a
+  project made today with the same options has (copier adds and deletes files in
+  an untouched project by itself), then install and pass its own checks;
+- with its user's edits, the edits must survive, again with no conflict, and the
+  project must pass its own checks.
 """
 
 from __future__ import annotations
@@ -18,51 +25,72 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, git, template_copy
+from conftest import PROJECT_NAME, REPO_ROOT, Projects, git, template_copy
 from harness import Venv, own_check_failures
+from packaging.version import Version
 from test_update import commit_all, copier_update
 from typer.testing import CliRunner
 
+import scaffold
 from scaffold.cli import app
+from scaffold.releases import read_releases
 
 pytestmark = pytest.mark.slow
 
-FOUNDATION_MARKER = "templates/flask/pyproject.toml.jinja"
-NEW_SINCE_FOUNDATION = {
-    "fastapi": "src/{package}/core/errors.py",
-    "flask": "src/{package}/security.py",
+RELEASED = "0.1.0"
+NEXT = f"v{Version(scaffold.__version__).base_version}"
+NEW_SINCE_RELEASE = "docs/api.md"
+# What running a project's checks or server leaves behind; not part of a project's files.
+LEFT_BEHIND = {
+    ".coverage",
+    ".git",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+    "models",
+    "served.db",
 }
 
 
 @pytest.fixture(scope="module")
-def foundation_archive() -> bytes:
-    added = git(REPO_ROOT, "log", "--diff-filter=A", "--format=%H", "--", FOUNDATION_MARKER)
-    if not added:
-        pytest.fail("this checkout has no history; clone it without --depth")
-    commit = added.splitlines()[-1]
+def release_archive() -> bytes:
+    """``copier.yml`` and ``templates/`` as they were at the v0.1.0 commit."""
+    releases = {release.version: release.commit for release in read_releases(REPO_ROOT)}
+    assert RELEASED in releases, f"releases.toml does not record {RELEASED}"
+    commit = releases[RELEASED]
     archive = subprocess.run(
         ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", commit, "copier.yml", "templates"],
         capture_output=True,
-        check=True,
+        check=False,
     )
+    if archive.returncode != 0:
+        pytest.fail(f"v{RELEASED} ({commit}) is not in this checkout; clone without --depth")
     return archive.stdout
 
 
-@pytest.mark.parametrize("framework", ["fastapi", "flask"])
-def test_foundation_project_updates_cleanly_and_passes_its_checks(
-    foundation_archive: bytes, framework: str, tmp_path: Path
-) -> None:
-    template = tmp_path / "template"
+def _template_at_release(archive: bytes, template: Path) -> None:
     template.mkdir()
-    with tarfile.open(fileobj=io.BytesIO(foundation_archive)) as tar:
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(template, filter="data")
     git(template, "init", "--quiet", "--initial-branch=main")
-    commit_all(template, "foundation")
-    git(template, "tag", "v0.1.0")
+    commit_all(template, f"release {RELEASED}")
+    git(template, "tag", f"v{RELEASED}")
 
-    project = tmp_path / "project"
+
+def _template_today(template: Path, scratch: Path) -> None:
+    shutil.rmtree(template / "templates")
+    (template / "copier.yml").unlink()
+    current = template_copy(scratch)
+    shutil.move(current / "copier.yml", template / "copier.yml")
+    shutil.move(current / "templates", template / "templates")
+    commit_all(template, "today's template")
+    git(template, "tag", NEXT)
+
+
+def _new_at_release(project: Path, template: Path, framework: str) -> None:
     with warnings.catch_warnings():
-        # The foundation's copier.yml had a regex escape newer Pythons warn about.
+        # v0.1.0's copier.yml may hold a regex escape newer Pythons warn about.
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", SyntaxWarning)
         result = CliRunner().invoke(
@@ -76,41 +104,74 @@ def test_foundation_project_updates_cleanly_and_passes_its_checks(
                 "--template",
                 str(template),
                 "--vcs-ref",
-                "v0.1.0",
+                f"v{RELEASED}",
             ],
         )
     assert result.exit_code == 0, result.output
     git(project, "init", "--quiet")
     commit_all(project, "start")
-    readme = project / "README.md"
-    readme.write_text(readme.read_text() + "\n## Our runbook\n\nPage the on-call first.\n")
-    (project / "NOTES.md").write_text("Our own notes.\n")
-    commit_all(project, "our edits")
 
-    shutil.rmtree(template / "templates")
-    (template / "copier.yml").unlink()
-    current = template_copy(tmp_path / "current")
-    shutil.move(current / "copier.yml", template / "copier.yml")
-    shutil.move(current / "templates", template / "templates")
-    commit_all(template, "today's template")
-    git(template, "tag", "v0.2.0")
 
-    update = copier_update(project)
-    assert update.returncode == 0, update.stderr
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert answers["_commit"] == "v0.2.0"
-    package = answers["package_name"]
-    assert (project / NEW_SINCE_FOUNDATION[framework].format(package=package)).is_file()
-    assert "Page the on-call first." in readme.read_text()
-    assert (project / "NOTES.md").read_text() == "Our own notes.\n"
-    conflicted = [
+def _conflicts(project: Path) -> list[str]:
+    return [
         str(path.relative_to(project))
         for path in project.rglob("*")
         if path.is_file()
         and ".git" not in path.parts
         and (path.suffix == ".rej" or "<<<<<<< " in path.read_text(errors="ignore"))
     ]
-    assert not conflicted, conflicted
+
+
+def _files(project: Path) -> dict[str, bytes]:
+    """The project's own files and their contents, without what runs leave behind."""
+    return {
+        str(path.relative_to(project)): path.read_bytes()
+        for path in project.rglob("*")
+        if path.is_file()
+        and not LEFT_BEHIND & set(path.relative_to(project).parts)
+        and not path.name.startswith("server-")
+        and path.name != ".copier-answers.yml"
+    }
+
+
+def _edit(project: Path) -> None:
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\n## Our runbook\n\nPage the on-call first.\n")
+    (project / "NOTES.md").write_text("Our own notes.\n")
+    commit_all(project, "our edits")
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["untouched", "edited"])
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_release_project_updates_cleanly_and_passes_its_checks(
+    release_archive: bytes, framework: str, edited: bool, tmp_path: Path, projects: Projects
+) -> None:
+    template = tmp_path / "template"
+    _template_at_release(release_archive, template)
+    project = tmp_path / PROJECT_NAME  # the same name as the run's fresh projects
+    _new_at_release(project, template, framework)
+    if edited:
+        _edit(project)
+    _template_today(template, tmp_path / "current")
+
+    update = copier_update(project)
+    assert update.returncode == 0, update.stderr
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == NEXT
+    assert (project / NEW_SINCE_RELEASE).is_file()
+    assert not _conflicts(project), _conflicts(project)
+    if edited:
+        assert "Page the on-call first." in (project / "README.md").read_text()
+        assert (project / "NOTES.md").read_text() == "Our own notes.\n"
+    else:
+        fresh = projects.get(framework).project  # made today with the same (default) options
+        ours, theirs = _files(project), _files(fresh)
+        assert sorted(ours) == sorted(theirs), (
+            f"left over from {RELEASED}: {sorted(set(ours) - set(theirs))}; "
+            f"missing: {sorted(set(theirs) - set(ours))}"
+        )
+        changed = sorted(name for name in ours if ours[name] != theirs[name])
+        assert not changed, f"differs from a project made today: {changed}"
 
     venv = Venv.create(tmp_path / "venv")
     venv.install_editable(project)

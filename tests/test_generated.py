@@ -9,18 +9,15 @@ production server.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import DefaultProjects
+from conftest import Projects
 from harness import Venv, http, lint_deploy_files, serving
+from served import API, IRIS, VIRGINICA
 
 pytestmark = pytest.mark.slow
-
-PREDICT_PATH = {"fastapi": "/predict", "flask": "/api/predict"}
-IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 
 
 @dataclass(frozen=True)
@@ -32,10 +29,9 @@ class Generated:
 
 
 @pytest.fixture(scope="module", params=["fastapi", "flask"])
-def generated(request: pytest.FixtureRequest, default_projects: DefaultProjects) -> Generated:
-    framework: str = request.param
-    project, venv = default_projects.get(framework)
-    return Generated(framework, project, "demo_service", venv)
+def generated(request: pytest.FixtureRequest, projects: Projects) -> Generated:
+    made = projects.get(request.param)
+    return Generated(made.framework, made.project, made.package, made.venv)
 
 
 def test_own_test_suite_passes_with_its_coverage_gate(generated: Generated) -> None:
@@ -57,23 +53,29 @@ def test_mypy_strict_is_clean(generated: Generated) -> None:
     assert result.stdout.startswith("Success: no issues found")
 
 
-def test_production_server_serves_health_and_predictions(generated: Generated) -> None:
-    shutil.rmtree(generated.project / "models", ignore_errors=True)  # trains on start
-    with serving(generated.venv, generated.project, generated.package) as base:
+def test_production_server_serves_health_and_predictions(
+    generated: Generated, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"  # not there yet: the server trains a model on start
+    env = {"MODEL_PATH": str(models / "model.skops")}
+    with serving(generated.venv, generated.project, generated.package, env) as base:
         status, _, body = http("GET", f"{base}/health")
         assert status == 200 and json.loads(body)["status"] == "ok"
-        url = base + PREDICT_PATH[generated.framework]
+        url = f"{base}{API}/predict"
         status, _, body = http("POST", url, IRIS)
         assert status == 200, body
         assert json.loads(body)["label"] == "setosa"
-        virginica = {**IRIS, "sepal_length": 7.7, "petal_length": 6.7, "petal_width": 2.3}
-        status, _, body = http("POST", url, {"instances": [IRIS, virginica]})
+        status, _, body = http("POST", url, {"instances": [IRIS, VIRGINICA]})
         assert status == 200, body
         labels = [p["label"] for p in json.loads(body)["predictions"]]
         assert labels == ["setosa", "virginica"]
         status, _, body = http("POST", url, {**IRIS, "sepal_length": "long"})
         assert status == 422, body
-    assert (generated.project / "models" / "model.joblib").is_file()
+        assert json.loads(body)["error"]["details"][0]["loc"] == ["body", "sepal_length"]
+    # The estimator in a format made for it, its metadata beside it (not a pickle).
+    assert (models / "model.skops").is_file()
+    metadata = json.loads((models / "model.json").read_text())
+    assert {"version", "features", "classes", "sha256"} <= set(metadata), metadata
 
 
 def test_deploy_files_pass_their_linters(generated: Generated) -> None:

@@ -16,39 +16,32 @@ rendered, installed with its ``dev`` extra into a fresh virtual environment, and
   Flask's gunicorn ``gthread`` workers, slow clients must not stall a fast request,
   and ``flask --app <package> run`` must serve ``/health``.
 
-The default projects get deeper runs in test_served.py.
+Each combination is rendered and installed once per run, in the ``projects`` cache
+that test_generated, test_served and test_contract share (conftest.py). The
+default projects get deeper runs in test_served.py.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from harness import (
-    POSTGRES_SERVER,
-    Venv,
-    fresh_postgres_database,
-    http,
-    lint_deploy_files,
-    own_check_failures,
-    serving,
-)
+from conftest import Installed, Projects
+from harness import http, lint_deploy_files, own_check_failures
 from served import (
-    IRIS,
+    API,
+    USER,
     PageLog,
+    Running,
     assert_dev_server_serves_health,
     assert_slow_clients_do_not_stall_fast_ones,
+    in_production,
     load,
     log_in_with_form,
     open_docs,
@@ -59,8 +52,6 @@ from test_templates import PAIRS, ids
 
 pytestmark = pytest.mark.slow
 
-PACKAGE = "matrix_probe"
-USER = "tester"
 SCHEMATHESIS_EXAMPLES = 25
 SCHEMATHESIS_SECONDS = 10
 LOAD_REQUESTS = 2000
@@ -68,42 +59,19 @@ LOAD_CONCURRENCY = 32
 LOAD_SECONDS = 90.0
 
 
-class Installs:
-    """Each combination rendered and installed once, for both tests of this module.
-
-    pytest-copie removes its output after each test, so the project is copied to a
-    folder of the module's own before it is installed.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.done: dict[str, tuple[Path, Venv]] = {}
-
-    def get(self, copie: Any, combo: dict[str, Any]) -> tuple[Path, Venv]:
-        key = ids(combo)
-        if key not in self.done:
-            result = copie.copy(extra_answers={"project_name": "Matrix Probe", **combo})
-            assert result.exit_code == 0, result.exception
-            folder = self.root / f"combo-{len(self.done)}"
-            project = folder / "matrix-probe"
-            shutil.copytree(result.project_dir, project)
-            venv = Venv.create(folder / "venv")
-            venv.install_editable(project)
-            self.done[key] = (project, venv)
-        return self.done[key]
-
-
-@pytest.fixture(scope="module")
-def installs(tmp_path_factory: pytest.TempPathFactory) -> Installs:
-    return Installs(tmp_path_factory.mktemp("matrix"))
+def installed(projects: Projects, combo: dict[str, Any]) -> Installed:
+    """The combination from the run's shared cache (installed once, see conftest.py)."""
+    options = {name: value for name, value in combo.items() if name != "framework"}
+    return projects.get(combo["framework"], **options)
 
 
 @pytest.mark.parametrize("combo", PAIRS, ids=ids)
 def test_option_combination_passes_its_own_checks(
-    copie: Any, combo: dict[str, Any], installs: Installs
+    combo: dict[str, Any], projects: Projects
 ) -> None:
-    project, venv = installs.get(copie, combo)
-    failures = own_check_failures(venv, project)
+    made = installed(projects, combo)
+    project = made.project
+    failures = own_check_failures(made.venv, project)
     failures += lint_deploy_files(project)
     assert not failures, "\n\n".join(failures)
     if combo["kubernetes"]:
@@ -112,121 +80,26 @@ def test_option_combination_passes_its_own_checks(
             assert (project / "deploy" / "k8s" / resource).is_file(), resource
 
 
-@dataclass(frozen=True)
-class Running:
-    """A combination's app answering on ``base``, and how to act as its user."""
-
-    combo: dict[str, Any]
-    base: str
-    password: str
-    token: str | None
-
-    @property
-    def auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
-
-    @property
-    def main_endpoint(self) -> tuple[str, Any, bytes]:
-        """URL, JSON body (None for a GET) and a marker of success, for the load run."""
-        fastapi = self.combo["framework"] == "fastapi"
-        if self.combo["ml"] != "none":
-            path = "/predict" if fastapi else "/api/predict"
-            return self.base + path, IRIS, b'"label"'
-        if fastapi:
-            return self.base + "/items", {"name": "Widget"}, b'"id"'
-        return self.base + "/api/info", None, b'"version"'
-
-
-def _production_env(
-    combo: dict[str, Any], venv: Venv, project: Path, password: str
-) -> dict[str, str]:
-    env = {"ENVIRONMENT": "production", "SECRET_KEY": secrets.token_hex(32)}
-    if combo["framework"] == "flask" and combo["auth"] != "none":
-        hashed = venv.run(
-            project, "flask", "--app", PACKAGE, "hash-password", f"--password={password}"
-        )
-        assert hashed.returncode == 0, hashed.stdout + hashed.stderr
-        env["AUTH_USERS"] = f"{USER}:{hashed.stdout.strip().splitlines()[-1]}"
-    if (
-        combo["framework"] == "fastapi"
-        and combo["auth"] == "oauth2"
-        and combo["database"] == "none"
-    ):
-        env |= {"ADMIN_USERNAME": USER, "ADMIN_PASSWORD": password}
-    return env
-
-
-@contextmanager
-def _database(combo: dict[str, Any], project: Path) -> Iterator[dict[str, str]]:
-    """The DATABASE_URL the combination runs on in production, if it has a database."""
-    if combo["database"] == "none":
-        yield {}
-    elif combo["database"] == "sqlite":
-        yield {"DATABASE_URL": f"sqlite:///{project / 'served.db'}"}
-    else:
-        if not POSTGRES_SERVER:
-            pytest.skip("database=postgresql is served only with SCAFFOLD_TEST_POSTGRES_URL set")
-        with fresh_postgres_database("matrix") as url:
-            yield {"DATABASE_URL": url}
-
-
-def _token(combo: dict[str, Any], base: str, password: str) -> str | None:
-    if combo["auth"] != "oauth2":
-        return None
-    path = "/token" if combo["framework"] == "fastapi" else "/api/token"
-    form = urlencode({"grant_type": "password", "username": USER, "password": password})
-    status, _, body = http("POST", base + path, form.encode())
-    assert status == 200, f"POST {path} answered {status}: {body[:300]!r}"
-    token: str = json.loads(body)["access_token"]
-    return token
-
-
 @pytest.fixture
-def running(copie: Any, combo: dict[str, Any], installs: Installs) -> Iterator[Running]:
-    project, venv = installs.get(copie, combo)
-    password = secrets.token_urlsafe(12)
-    env = _production_env(combo, venv, project, password)
-    with _database(combo, project) as database:
-        if combo["framework"] == "fastapi" and combo["auth"] == "oauth2" and database:
-            added = _add_database_user(venv, project, password, {**env, **database})
-            assert added.returncode == 0, added.stdout + added.stderr
-        with serving(venv, project, PACKAGE, {**env, **database}) as base:
-            yield Running(combo, base, password, _token(combo, base, password))
-
-
-def _add_database_user(
-    venv: Venv, project: Path, password: str, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
-    """``python -m <package>.db.users tester --password-stdin``, as an operator would."""
-    return venv.run(
-        project,
-        "python",
-        "-m",
-        f"{PACKAGE}.db.users",
-        USER,
-        "--password-stdin",
-        env=env,
-        stdin=password + "\n",
-    )
+def running(combo: dict[str, Any], projects: Projects) -> Iterator[Running]:
+    with in_production(installed(projects, combo)) as app:
+        yield app
 
 
 def _browse(app: Running, page: Any, log: PageLog, shots: Path) -> None:
-    combo = app.combo
-    if combo["framework"] == "fastapi":
-        shows = "/predict" if combo["ml"] != "none" else "/items"
-        open_docs(page, log, f"{app.base}/docs", ".swagger-ui .opblock", shows, shots / "docs.png")
-        return
-    if combo["auth"] == "session":
-        log_in_with_form(page, app.base, USER, app.password)
-    else:
-        page.goto(f"{app.base}/")
-    if combo["ml"] != "none":
-        predict_in_form(page, log, shots / "form.png")
-    else:
-        assert page.locator("main").count() == 1, page.content()
-        log.assert_clean(page)
-    shows = "/api/predict" if combo["ml"] != "none" else "/api/info"
-    open_docs(page, log, f"{app.base}/docs", "main, .swagger-ui", shows, shots / "docs.png")
+    options = app.options
+    shows = f"{API}/predict" if options["ml"] != "none" else f"{API}/items"
+    if app.framework == "flask":
+        if options["auth"] == "session":
+            log_in_with_form(page, app.base, USER, app.password)
+        else:
+            page.goto(f"{app.base}/")
+        if options["ml"] != "none":
+            predict_in_form(page, log, shots / "form.png")
+        else:
+            assert page.locator("main").count() == 1, page.content()
+            log.assert_clean(page)
+    open_docs(page, log, f"{app.base}/docs", ".swagger-ui .opblock", shows, shots / "docs.png")
 
 
 @pytest.mark.parametrize("combo", PAIRS, ids=ids)
@@ -239,8 +112,8 @@ def test_option_combination_serves_pages_fuzzing_and_load(
     status, _, body = http("GET", base + "/health/ready")
     checks = json.loads(body).get("checks", {})
     assert status == 200 and all(state == "ok" for state in checks.values()), (status, body)
-    expected = {"model"} if running.combo["ml"] != "none" else set()
-    if running.combo["database"] != "none":
+    expected = {"model"} if running.options["ml"] != "none" else set()
+    if running.options["database"] != "none":
         expected.add("database")
     assert expected <= set(checks), body
 
@@ -270,7 +143,7 @@ def test_option_combination_serves_pages_fuzzing_and_load(
     elapsed = time.monotonic() - started
     assert not errors, f"{len(errors)} errors in {elapsed:.1f} s, first ones: {errors[:5]}"
 
-    if running.combo["framework"] == "flask":
+    if running.framework == "flask":
         # More slow clients than gunicorn has worker processes (the skeleton's default 2).
         assert_slow_clients_do_not_stall_fast_ones(base, slow_clients=3)
 
@@ -279,7 +152,7 @@ def test_option_combination_serves_pages_fuzzing_and_load(
     "combo", [combo for combo in PAIRS if combo["framework"] == "flask"], ids=ids
 )
 def test_flask_combination_development_server_serves_health(
-    copie: Any, combo: dict[str, Any], installs: Installs
+    combo: dict[str, Any], projects: Projects
 ) -> None:
-    project, venv = installs.get(copie, combo)
-    assert_dev_server_serves_health(venv, project, PACKAGE)
+    made = installed(projects, combo)
+    assert_dev_server_serves_health(made.venv, made.project, made.package)

@@ -7,11 +7,9 @@ project gets a database of its own, dropped afterwards.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-from harness import POSTGRES_SERVER, Venv, fresh_postgres_database
+from conftest import Projects
+from harness import POSTGRES_SERVER, fresh_postgres_database
 
 pytestmark = pytest.mark.slow
 
@@ -20,16 +18,9 @@ pytestmark = pytest.mark.slow
     not POSTGRES_SERVER, reason="SCAFFOLD_TEST_POSTGRES_URL is not set (see .ci/run)"
 )
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
-def test_project_tests_pass_on_a_real_postgresql(
-    copie: Any, framework: str, tmp_path: Path
-) -> None:
-    result = copie.copy(
-        extra_answers={"project_name": "Pg Probe", "framework": framework, "database": "postgresql"}
-    )
-    assert result.exit_code == 0, result.exception
-    project: Path = result.project_dir
-    venv = Venv.create(tmp_path / "venv")
-    venv.install_editable(project)
+def test_project_tests_pass_on_a_real_postgresql(framework: str, projects: Projects) -> None:
+    made = projects.get(framework, database="postgresql")  # shared with the matrix
+    project, venv = made.project, made.venv
     with fresh_postgres_database(framework) as url:
         checked = venv.run(
             project, "pytest", "-q", "-p", "no:cacheprovider", env={"DATABASE_URL": url}

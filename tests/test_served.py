@@ -1,12 +1,13 @@
 """Generated apps hold up when served for real: a browser, a fuzzer and a load run.
 
 The default project of each framework (rendered and installed once per run, see
-``default_projects`` in conftest.py) is started once per module with
+``projects`` in conftest.py) is started once per module with
 ``python -m <package>`` on 127.0.0.1 in production mode. Then, with bigger budgets
 than test_matrix.py gives every option combination:
 
-- headless Chromium (Debian's ``chromium``, driven by Playwright) opens the pages;
-  no request may leave 127.0.0.1, fail, or break the Content Security Policy;
+- headless Chromium (Debian's ``chromium``, driven by Playwright) opens the pages,
+  both frameworks' Swagger UI at ``/docs`` among them, and screenshots them; no
+  request may leave 127.0.0.1, fail, or break the Content Security Policy;
 - schemathesis fuzzes each app's ``/openapi.json`` with every check, for a bounded
   number of examples and seconds;
 - 2,000 predictions at concurrency 32 all succeed, and under Flask's gunicorn
@@ -25,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DefaultProjects
+from conftest import PACKAGE, Projects
 from harness import Venv, http, serving
 from served import (
+    API,
     IRIS,
     PageLog,
     assert_dev_server_serves_health,
@@ -40,7 +42,6 @@ from served import (
 
 pytestmark = pytest.mark.slow
 
-PACKAGE = "demo_service"
 # Bounds of the fuzzing and load runs.
 SCHEMATHESIS_EXAMPLES = 100
 SCHEMATHESIS_SECONDS = 30
@@ -63,7 +64,7 @@ class Served:
 
     @property
     def predict_url(self) -> str:
-        return self.base + ("/predict" if self.framework == "fastapi" else "/api/predict")
+        return f"{self.base}{API}/predict"
 
 
 def _production(**extra: str) -> dict[str, str]:
@@ -71,15 +72,17 @@ def _production(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def fastapi_app(default_projects: DefaultProjects) -> Iterator[Served]:
-    project, venv = default_projects.get("fastapi")
+def fastapi_app(projects: Projects) -> Iterator[Served]:
+    made = projects.get("fastapi")
+    project, venv = made.project, made.venv
     with serving(venv, project, PACKAGE, _production()) as base:
         yield Served("fastapi", project, venv, base)
 
 
 @pytest.fixture(scope="module")
-def flask_app(default_projects: DefaultProjects) -> Iterator[Served]:
-    project, venv = default_projects.get("flask")
+def flask_app(projects: Projects) -> Iterator[Served]:
+    made = projects.get("flask")
+    project, venv = made.project, made.venv
     env = _production(WORKERS=str(FLASK_WORKERS), THREADS=str(FLASK_THREADS))
     with serving(venv, project, PACKAGE, env) as base:
         yield Served("flask", project, venv, base)
@@ -94,8 +97,9 @@ def test_fastapi_swagger_ui_renders_offline(
     """/docs shows Swagger UI with the API's operations; every request stays on 127.0.0.1."""
     browser_page, log = page
     url = f"{fastapi_app.base}/docs"
-    open_docs(browser_page, log, url, ".swagger-ui .opblock", "/predict", tmp_path / "d.png")
-    assert browser_page.locator(".swagger-ui").count() == 1
+    shows = f"{API}/predict"
+    open_docs(browser_page, log, url, ".swagger-ui .opblock", shows, tmp_path / "d.png")
+    assert browser_page.locator(".swagger-ui .opblock").count() >= 2
     assert f"{fastapi_app.base}/openapi.json" in log.requests, log.requests
 
 
@@ -105,16 +109,23 @@ def test_fastapi_redoc_renders_offline(
     """/redoc shows the API reference; every request stays on 127.0.0.1."""
     browser_page, log = page
     url = f"{fastapi_app.base}/redoc"
-    open_docs(browser_page, log, url, ".api-content", "/predict", tmp_path / "r.png")
+    open_docs(browser_page, log, url, ".api-content", f"{API}/predict", tmp_path / "r.png")
 
 
-def test_flask_api_docs_render_offline(
+def test_flask_swagger_ui_renders_offline(
     flask_app: Served, page: tuple[Any, PageLog], tmp_path: Path
 ) -> None:
-    """/docs shows the JSON API's operations under the site's CSP, all from 127.0.0.1."""
+    """/docs is an interactive Swagger UI under the site's CSP, everything from 127.0.0.1."""
     browser_page, log = page
     url = f"{flask_app.base}/docs"
-    open_docs(browser_page, log, url, "main, .swagger-ui", "/api/predict", tmp_path / "d.png")
+    shows = f"{API}/predict"
+    open_docs(browser_page, log, url, ".swagger-ui .opblock", shows, tmp_path / "d.png")
+    assert browser_page.locator(".swagger-ui .opblock").count() >= 2
+    assert f"{flask_app.base}/openapi.json" in log.requests, log.requests
+    # Interactive: an operation opens and offers "Try it out".
+    browser_page.locator(".opblock-summary").first.click()
+    browser_page.wait_for_selector(".try-out__btn")
+    log.assert_clean(browser_page)
 
 
 def test_flask_form_predicts_in_a_real_browser(
