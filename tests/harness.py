@@ -135,29 +135,34 @@ TOOLS = Venv(Path(sys.executable).parent.parent)
 
 
 def lint_deploy_files(project: Path) -> list[str]:
-    """Run each deploy file's linter; return the failures."""
+    """Run each deploy file's linter; return the failures.
+
+    hadolint (Dockerfile); check-jsonschema's builtin schemas for compose.yaml (the
+    compose spec), GitHub workflows, dependabot.yml, .gitlab-ci.yml and renovate.json;
+    zizmor at its default settings (offline) on the GitHub workflows and dependabot.yml;
+    kubernetes-validate (strict) on the Kubernetes manifests.
+    """
     failures = []
     checks: list[tuple[str, ...]] = []
     if (project / "Dockerfile").is_file():
         checks.append(("hadolint", "Dockerfile"))
-    if (project / "compose.yaml").is_file():
-        checks.append(
-            ("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml")
-        )
-    workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
-    if workflows:
-        checks.append(
-            (
-                "check-jsonschema",
-                "--builtin-schema",
-                "vendor.github-workflows",
-                *map(str, workflows),
-            )
-        )
-    if (project / ".gitlab-ci.yml").is_file():
-        checks.append(
-            ("check-jsonschema", "--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml")
-        )
+    schemas = {
+        "vendor.compose-spec": ["compose.yaml"],
+        "vendor.github-workflows": sorted(
+            str(path.relative_to(project))
+            for pattern in ("*.yml", "*.yaml")
+            for path in (project / ".github" / "workflows").glob(pattern)
+        ),
+        "vendor.dependabot": [".github/dependabot.yml"],
+        "vendor.gitlab-ci": [".gitlab-ci.yml"],
+        "vendor.renovate": ["renovate.json"],
+    }
+    for schema, names in schemas.items():
+        present = [name for name in names if (project / name).is_file()]
+        if present:
+            checks.append(("check-jsonschema", "--builtin-schema", schema, *present))
+    if (project / ".github").is_dir():
+        checks.append(("zizmor", "--offline", "--no-progress", ".github"))
     k8s = project / "deploy" / "k8s"
     manifests = sorted(p for p in k8s.glob("*.yaml") if p.name != "kustomization.yaml")
     if manifests:
@@ -165,7 +170,7 @@ def lint_deploy_files(project: Path) -> list[str]:
     for command in checks:
         result = TOOLS.run(project, *command)
         if result.returncode != 0:
-            failures.append(f"{' '.join(command[:3])}: {result.stdout}{result.stderr}")
+            failures.append(f"{' '.join(command[:4])}: {result.stdout}{result.stderr}")
     return failures
 
 
