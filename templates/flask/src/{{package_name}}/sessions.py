@@ -33,7 +33,7 @@ class StoreUnavailable(ServiceUnavailable):
     description = STORE_UNAVAILABLE
 
 
-class LazySession(SessionMixin):  # type: ignore[misc]  # SessionMixin is a MutableMapping
+class LazySession(SessionMixin):
     """Stands in for the request's session and opens the real one on first use."""
 
     def __init__(self, interface: LazySessionInterface, app: Flask, request: Request) -> None:
@@ -41,11 +41,12 @@ class LazySession(SessionMixin):  # type: ignore[misc]  # SessionMixin is a Muta
         self._app = app
         self._request = request
         self._real: Any = None
+        self._failed = False
 
     @property
     def loaded(self) -> bool:
         """Whether the view used the session (so the store was read, or will be written)."""
-        return self._real is not None
+        return self._real is not None and not self._failed
 
     def load(self) -> Any:
         """Return the real server-side session, opening it (one store read) the first time.
@@ -54,10 +55,15 @@ class LazySession(SessionMixin):  # type: ignore[misc]  # SessionMixin is a Muta
             StoreUnavailable: The store did not answer.
         """
         if self._real is None:
+            inner = self._interface.inner
             try:
-                self._real = self._interface.inner.open_session(self._app, self._request)
+                self._real = inner.open_session(self._app, self._request)
             except STORE_ERRORS as exc:
                 logger.error("session store unavailable: %s", exc)
+                # The 503 page reads the session too (who is logged in): from now on this
+                # request has an empty one that is never saved.
+                self._real = inner.session_class()
+                self._failed = True
                 raise StoreUnavailable from exc
         return self._real
 
@@ -103,7 +109,7 @@ class LazySession(SessionMixin):  # type: ignore[misc]  # SessionMixin is a Muta
         return sid
 
     @property
-    def modified(self) -> bool:  # type: ignore[override]
+    def modified(self) -> bool:
         """Whether the real session changed (an unused one did not)."""
         return bool(self._real is not None and self._real.modified)
 
@@ -112,7 +118,7 @@ class LazySession(SessionMixin):  # type: ignore[misc]  # SessionMixin is a Muta
         self.load().modified = value
 
     @property
-    def accessed(self) -> bool:  # type: ignore[override]
+    def accessed(self) -> bool:
         """Whether the real session was read."""
         return bool(self._real is not None and self._real.accessed)
 
@@ -157,14 +163,14 @@ class LazySessionInterface(SessionInterface):
         Raises:
             StoreUnavailable: The store did not answer.
         """
-        real = session.load() if isinstance(session, LazySession) else session
+        real: Any = session.load() if isinstance(session, LazySession) else session
         inner = self.inner
         try:
-            inner._delete_session(inner._get_store_id(real.sid))  # noqa: SLF001
+            inner._delete_session(inner._get_store_id(real.sid))
         except STORE_ERRORS as exc:
             logger.error("session store unavailable: %s", exc)
             raise StoreUnavailable from exc
-        real.sid = inner._generate_sid(inner.sid_length)  # noqa: SLF001
+        real.sid = inner._generate_sid(inner.sid_length)
         real.modified = True
 
 
