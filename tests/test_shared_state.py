@@ -6,6 +6,10 @@ gunicorn servers (production settings, as two replicas would run) and Debian's
 fetched from one posts to the other (its CSRF secret lives in the shared session), and
 with Redis stopped the session pages answer a clear 503 while the probes stay up.
 
+The deploy files are checked too (rendered only): a Redis exactly where several
+processes must share state, one replica without autoscaling where the data lives in one
+process, migrations by ``python -m <package> migrate`` before the server starts.
+
 Rate limits across processes: the login limiter (issue 9, authentication part) is not
 on this branch yet; once it is, a test here should spend the limit on one server and
 see the other answer 429.
@@ -17,14 +21,14 @@ import re
 import secrets
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+import yaml
 from conftest import Projects
 from redis_server import redis_server
 from served import IRIS, USER, in_production
-
-pytestmark = pytest.mark.serial
 
 Answer = tuple[int, dict[str, str], str]
 
@@ -81,6 +85,7 @@ def _password_hash(projects: Projects, password: str) -> str:
     return str(hashed.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.serial
 def test_two_processes_share_logins_and_forms_through_redis(
     projects: Projects, tmp_path: Path
 ) -> None:
@@ -138,3 +143,89 @@ def test_two_processes_share_logins_and_forms_through_redis(
                 assert "Traceback" not in page
             for base in (a, b):
                 assert _request(base, "GET", "/health")[0] == 200
+
+
+# --- the deploy files ------------------------------------------------------------------
+
+#: (framework, options) -> (one replica, Redis in Kubernetes, Redis in compose).
+DEPLOYS: list[tuple[str, dict[str, str], tuple[bool, bool, bool]]] = [
+    ("flask", {"auth": "session", "database": "postgresql"}, (False, True, True)),
+    ("flask", {"auth": "none", "database": "none"}, (False, True, False)),
+    ("flask", {"auth": "session", "database": "sqlite"}, (True, False, True)),
+    ("flask", {"auth": "oauth2", "ml": "none", "database": "none"}, (True, False, False)),
+    ("fastapi", {"auth": "oauth2", "database": "postgresql"}, (False, True, True)),
+    ("fastapi", {"auth": "none", "database": "postgresql"}, (False, False, False)),
+    ("fastapi", {"auth": "oauth2", "database": "sqlite"}, (True, False, True)),
+    ("fastapi", {"auth": "none", "ml": "none", "database": "none"}, (True, False, False)),
+]
+
+
+def _documents(path: Path) -> dict[str, Any]:
+    """The manifests in ``path``, by kind (and ``kind/name`` for a second of a kind)."""
+    found: dict[str, Any] = {}
+    for document in yaml.safe_load_all(path.read_text()):
+        key = document["kind"]
+        found[key if key not in found else f"{key}/{document['metadata']['name']}"] = document
+    return found
+
+
+@pytest.mark.parametrize(
+    ("framework", "options", "expected"),
+    DEPLOYS,
+    ids=[f"{f}-" + "-".join(f"{k}={v}" for k, v in o.items()) for f, o, _ in DEPLOYS],
+)
+def test_deploy_files_share_state_where_several_processes_serve(
+    copie: Any, framework: str, options: dict[str, str], expected: tuple[bool, bool, bool]
+) -> None:
+    single, k8s_redis, compose_redis = expected
+    answers = {"project_name": "Deploy Probe", "framework": framework, **options}
+    result = copie.copy(extra_answers=answers | {"docker": True, "kubernetes": True})
+    assert result.exit_code == 0, result.exception
+    project: Path = result.project_dir
+    package, database = "deploy_probe", options["database"]
+    k8s = project / "deploy" / "k8s"
+
+    resources = yaml.safe_load((k8s / "kustomization.yaml").read_text())["resources"]
+    assert {"pdb.yaml", "networkpolicy.yaml"} <= set(resources)
+    assert ("hpa.yaml" in resources) is not single
+    assert ("redis.yaml" in resources) is k8s_redis
+    assert sorted(p.name for p in k8s.glob("*.yaml")) == sorted([*resources, "kustomization.yaml"])
+
+    config = _documents(k8s / "configmap.yaml")["ConfigMap"]["data"]
+    deployment = _documents(k8s / "deployment.yaml")["Deployment"]["spec"]
+    replicas = deployment["replicas"]
+    assert replicas == (1 if single else 2)
+    assert config["REPLICAS"] == str(replicas)
+    assert ("REDIS_URL" in config) is k8s_redis
+    if k8s_redis:
+        redis = _documents(k8s / "redis.yaml")
+        assert config["REDIS_URL"] == f"redis://{redis['Service']['metadata']['name']}:6379/0"
+        assert {"Deployment", "Service", "NetworkPolicy"} <= set(redis)
+    if single:
+        assert _documents(k8s / "pdb.yaml")["PodDisruptionBudget"]["spec"] == {
+            "maxUnavailable": 1,
+            "selector": {"matchLabels": {"app.kubernetes.io/component": "web"}},
+        }
+    pod = deployment["template"]["spec"]
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        assert config[name] == config["WORKERS"] == "1"
+    migrate = ["python", "-m", package, "migrate"]
+    if database == "none":
+        assert "initContainers" not in pod and "MIGRATE_ON_STARTUP" not in config
+    else:
+        assert [c["command"] for c in pod["initContainers"]] == [migrate]
+        assert config["MIGRATE_ON_STARTUP"] == "false"
+
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    services, app = compose["services"], compose["services"]["app"]
+    assert ("redis" in services) is compose_redis
+    assert ("REDIS_URL" in app["environment"]) is compose_redis
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        assert app["environment"][name] == "1"
+    if database == "none":
+        assert "migrate" not in services
+    else:
+        assert services["migrate"]["command"] == migrate
+        assert services["migrate"]["image"] == app["image"]
+        assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        assert app["environment"]["MIGRATE_ON_STARTUP"] == "false"
