@@ -180,7 +180,10 @@ def _replace(response: Response, error: ServiceUnavailable) -> None:
     response.status_code = replacement.status_code
     response.set_data(replacement.get_data())
     response.content_type = replacement.content_type
-    response.headers.pop("Set-Cookie", None)
+    # Neither the cookie of a session that was not kept nor the redirect of a login that
+    # did not happen (its Location) may go out with the error.
+    for header in ("Set-Cookie", "Location"):
+        response.headers.pop(header, None)
 
 
 def init_app(app: Flask) -> None:
