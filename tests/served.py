@@ -406,6 +406,9 @@ def _production_env(installed: Installed, password: str) -> dict[str, str]:
         env["AUTH_USERS"] = f"{USER}:{hashed.stdout.strip().splitlines()[-1]}"
     if framework == "fastapi" and auth == "oauth2" and database == "none":
         env |= {"ADMIN_USERNAME": USER, "ADMIN_PASSWORD": password}
+    if auth != "none":
+        # One process: several need a shared REDIS_URL (test_shared_state serves that way).
+        env["WORKERS"] = "1"
     return env
 
 
