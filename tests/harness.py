@@ -73,6 +73,19 @@ def interpreter(version: str) -> str:
     raise RuntimeError(f"no Python {version} on this machine (pyenv install {version})")
 
 
+def run_uv(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run scaffold's uv in ``project`` as its user would (``uv lock``, ``uv sync``)."""
+    return subprocess.run(
+        [_uv(), *args],
+        cwd=project,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=INSTALL_TIMEOUT,
+        check=False,
+    )
+
+
 def sync_locked(project: Path, python: str) -> Venv:
     """``uv sync --locked`` in ``project``: its ``.venv`` from the ``uv.lock`` it holds."""
     assert (project / "uv.lock").is_file(), f"{project} has no uv.lock"
