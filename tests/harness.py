@@ -124,7 +124,10 @@ class Venv:
         return cls(path)
 
     def install_editable(self, project: Path) -> None:
-        """``pip install -e '.[dev]'``, done by uv for speed."""
+        """``pip install -e . --group dev`` (the README's way without uv), done by uv for speed.
+
+        Unlike ``sync_locked`` it resolves afresh and ignores ``uv.lock``.
+        """
         subprocess.run(
             [
                 _uv(),
@@ -134,7 +137,9 @@ class Venv:
                 "--python",
                 str(self.python),
                 "-e",
-                f"{project}[dev]",
+                str(project),
+                "--group",
+                f"{project / 'pyproject.toml'}:dev",
             ],
             check=True,
             env=tool_env(),
