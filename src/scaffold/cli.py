@@ -30,7 +30,7 @@ from scaffold.errors import (
     ScaffoldError,
 )
 from scaffold.flips import find_flips
-from scaffold.lock import LockResult
+from scaffold.lock import LockResult, lock_command
 from scaffold.requirements import (
     FIELDS,
     Field,
@@ -383,8 +383,6 @@ def new_command(
 
 
 def _report_lock(result: LockResult | None, destination: Path) -> None:
-    from scaffold.lock import lock_command
-
     if result is None or result.status == "skipped":
         return
     if result.locked:
