@@ -123,7 +123,10 @@ def test_no_interpreter_for_python_version_still_creates_the_project_and_exits_0
     assert "Next steps:" in out
 
 
-def test_an_unsatisfiable_requirement_is_reported_in_one_line(tmp_path: Path) -> None:
+def test_an_unsatisfiable_requirement_is_reported_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")  # uv wraps its report to the terminal's width
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\nversion = "0"\nrequires-python = ">=3.11"\n'
         'dependencies = ["flask>=999"]\n'
@@ -131,6 +134,7 @@ def test_an_unsatisfiable_requirement_is_reported_in_one_line(tmp_path: Path) ->
     result = lock_project(tmp_path)
     assert result.status == "failed"
     assert "No solution found" in result.reason and "flask>=999" in result.reason
+    assert result.reason.endswith("your project's requirements are unsatisfiable."), result
     assert "\n" not in result.reason
     assert not (tmp_path / LOCK_FILE).exists()
 

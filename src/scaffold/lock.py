@@ -35,6 +35,7 @@ LOCK_TIMEOUT = 300.0
 _REASON_LIMIT = 240
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CAUSE = re.compile(r"^(?:cause|caused by):\s*", re.IGNORECASE)
+_MARKERS = ("error:", "cause:", "Caused by:", "hint:", "warning:", "×", "╰─▶", "├─▶", "[stderr]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,20 +119,37 @@ def lock_project(project: Path, *, timeout: float = LOCK_TIMEOUT) -> LockResult:
 
 def failure_reason(stderr: str, returncode: int) -> str:
     """Boil uv's error report down to one line: what failed and its deepest cause."""
-    lines = [_ANSI.sub("", line).strip() for line in stderr.splitlines()]
-    lines = [line for line in lines if line]
-    head = next((line for line in lines if line.startswith(("error:", "×"))), "")
+    entries = _entries(stderr)
+    head = next((line for line in entries if line.startswith(("error:", "×"))), "")
     head = head.removeprefix("error:").removeprefix("×").strip().rstrip(":")
-    causes = [_CAUSE.sub("", line) for line in lines if _CAUSE.match(line)]
-    causes += [line.removeprefix("╰─▶").strip() for line in lines if line.startswith("╰─▶")]
-    if "[stderr]" in lines:  # An interpreter uv queried said why it failed.
-        below = lines[lines.index("[stderr]") + 1 :]
-        causes += below[:1]
+    causes = []
+    for line in entries:
+        if _CAUSE.match(line):
+            causes.append(_CAUSE.sub("", line))
+        elif line.startswith(("╰─▶", "├─▶")):
+            causes.append(line[3:].strip())
+        elif line.startswith("[stderr]"):  # An interpreter uv queried said why it failed.
+            causes.append(line.removeprefix("[stderr]").strip())
     fetch = next((cause for cause in causes if cause.startswith("Failed to fetch")), "")
     if fetch:
         head = fetch
     parts = [part for part in (head, causes[-1] if causes else "") if part]
     if len(parts) == 2 and parts[0] == parts[1]:
         parts.pop()
-    reason = ": ".join(parts) or (lines[-1] if lines else f"uv lock exited with {returncode}")
+    reason = ": ".join(parts) or (entries[-1] if entries else f"uv lock exited with {returncode}")
     return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 3] + "..."
+
+
+def _entries(stderr: str) -> list[str]:
+    """Split the report of uv into logical lines, joining lines wrapped to the terminal."""
+    entries: list[str] = []
+    for raw in _ANSI.sub("", stderr).splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        continued = raw[:1].isspace() and not line.startswith(_MARKERS)
+        if continued and entries:
+            entries[-1] = f"{entries[-1]} {line}"
+        else:
+            entries.append(line)
+    return entries
