@@ -19,8 +19,10 @@ from importlib.metadata import requires
 from pathlib import Path
 
 import pytest
+from conftest import git, template_repo
 from harness import free_port
 from sandbox import SCAFFOLD
+from test_update import commit_all, copier_update, improve_template
 from typer.testing import CliRunner
 
 from scaffold.cli import app
@@ -61,6 +63,27 @@ def test_new_locks_the_project_and_says_so(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stderr
     # The lock is made, not rendered: copier does not list it among the project's files.
     assert f"({len(files(tmp_path / 'svc')) - 1} files)" in out
+
+
+def test_copier_update_leaves_the_lock_alone(tmp_path: Path) -> None:
+    """The lock is no template file: an update neither conflicts on it nor touches it."""
+    template = template_repo(tmp_path / "template")
+    git(template, "tag", "v1.0.0")
+    project = tmp_path / "svc"
+    code, _, err = new(project, "--template", str(template), "--vcs-ref", "v1.0.0")
+    assert code == 0, err
+    lock = (project / LOCK_FILE).read_bytes()
+    git(project, "init", "--quiet")
+    commit_all(project, "start")
+    improve_template(template)
+    commit_all(template, "improve")
+    git(template, "tag", "v1.1.0")
+
+    update = copier_update(project)
+    assert update.returncode == 0, update.stderr
+    assert (project / "SECURITY.md").is_file()  # the update happened
+    assert (project / LOCK_FILE).read_bytes() == lock
+    assert git(project, "status", "--porcelain", "--", LOCK_FILE) == ""
 
 
 def test_no_lock_skips_uv_lock_and_writes_the_same_project(tmp_path: Path) -> None:
