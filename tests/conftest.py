@@ -27,6 +27,8 @@ GIT_IDENTITY = {
 }
 
 
+_HOLDER = pytest.StashKey[Any]()
+
 #: Where the generated projects are kept between tests, workers and runs (a fingerprint
 #: of the template and of scaffold's code names the folder inside it).
 DEFAULT_PROJECT_CACHE = Path(".pytest_cache") / "scaffold-projects"
@@ -47,15 +49,38 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
 
 
+_IN_USE = ".in-use"
+"""A lock file each session holds (shared) on its fingerprint's folder while it runs."""
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Drop projects made from an older template or scaffold (the main process only)."""
+    """Mark this fingerprint's projects in use; drop those of an older template or scaffold.
+
+    Only the main process does this (xdist workers run inside its session). A folder
+    another session still holds, say one started before a template edit, is kept.
+    """
     if hasattr(session.config, "workerinput"):
         return
     current = project_cache(session.config)
-    if current.parent.is_dir():
-        for stale in current.parent.iterdir():
-            if stale != current and stale.is_dir():
-                shutil.rmtree(stale, ignore_errors=True)
+    current.mkdir(parents=True, exist_ok=True)
+    holder = (current / _IN_USE).open("a")
+    fcntl.flock(holder, fcntl.LOCK_SH)
+    session.config.stash[_HOLDER] = holder
+    for stale in current.parent.iterdir():
+        if stale == current or not stale.is_dir():
+            continue
+        with (stale / _IN_USE).open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # another session is using it
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    holder = session.config.stash.get(_HOLDER, None)
+    if holder is not None:
+        holder.close()
 
 
 def template_fingerprint() -> str:
