@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import secrets
@@ -42,9 +43,60 @@ def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Environment for installs and checks: the user's real caches, no stray venv."""
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
     env.setdefault("UV_CACHE_DIR", str(REAL_HOME / ".cache" / "uv"))
+    env["UV_PYTHON_DOWNLOADS"] = "never"
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env.update(extra or {})
     return env
+
+
+@functools.cache
+def interpreter(version: str) -> str:
+    """The path of a real CPython ``version`` (``3.12``) on this machine: pyenv's, else PATH's."""
+    candidates = []
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        found = subprocess.run(
+            ["pyenv", "which", f"python{version}"],
+            env={**os.environ, "HOME": str(REAL_HOME), "PYENV_VERSION": version},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        candidates.append(found.stdout.strip())
+    candidates.append(shutil.which(f"python{version}") or "")
+    for candidate in filter(None, candidates):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            probe = [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+            answer = subprocess.run(probe, capture_output=True, text=True, timeout=60)
+            if answer.stdout.strip() == version:
+                return candidate
+    raise RuntimeError(f"no Python {version} on this machine (pyenv install {version})")
+
+
+def run_uv(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run scaffold's uv in ``project`` as its user would (``uv lock``, ``uv sync``)."""
+    return subprocess.run(
+        [_uv(), *args],
+        cwd=project,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=INSTALL_TIMEOUT,
+        check=False,
+    )
+
+
+def sync_locked(project: Path, python: str) -> Venv:
+    """``uv sync --locked`` in ``project``: its ``.venv`` from the ``uv.lock`` it holds."""
+    assert (project / "uv.lock").is_file(), f"{project} has no uv.lock"
+    subprocess.run(
+        [_uv(), "sync", "--locked", "--quiet", "--no-progress", "--python", python],
+        cwd=project,
+        check=True,
+        env=tool_env(),
+        timeout=INSTALL_TIMEOUT,
+    )
+    return Venv(project / ".venv")
 
 
 @dataclass(frozen=True)
@@ -72,7 +124,10 @@ class Venv:
         return cls(path)
 
     def install_editable(self, project: Path) -> None:
-        """``pip install -e '.[dev]'``, done by uv for speed."""
+        """``pip install -e . --group dev`` (the README's way without uv), done by uv for speed.
+
+        Unlike ``sync_locked`` it resolves afresh and ignores ``uv.lock``.
+        """
         subprocess.run(
             [
                 _uv(),
@@ -82,7 +137,9 @@ class Venv:
                 "--python",
                 str(self.python),
                 "-e",
-                f"{project}[dev]",
+                str(project),
+                "--group",
+                f"{project / 'pyproject.toml'}:dev",
             ],
             check=True,
             env=tool_env(),
@@ -111,19 +168,33 @@ class Venv:
 
 
 OWN_CHECKS: tuple[tuple[str, ...], ...] = (
-    ("pytest", "-q", "-p", "no:cacheprovider"),
-    ("ruff", "check", "."),
-    ("ruff", "format", "--check", "."),
-    ("mypy",),
+    ("uv", "run", "pytest", "-q", "-p", "no:cacheprovider"),
+    ("uv", "run", "ruff", "check", "."),
+    ("uv", "run", "ruff", "format", "--check", "."),
+    ("uv", "run", "mypy"),
 )
 """A generated project's own checks, as its README tells its user to run them."""
 
 
 def own_check_failures(venv: Venv, project: Path) -> list[str]:
-    """Run the project's own checks in ``venv``; describe each one that fails."""
+    """Run the project's own checks through ``uv run`` in ``venv``; describe each failure.
+
+    ``UV_LOCKED`` makes ``uv run`` refuse a ``uv.lock`` that no longer matches
+    ``pyproject.toml`` instead of quietly locking again.
+    """
     failures = []
+    env = tool_env({"UV_LOCKED": "1", "UV_PROJECT_ENVIRONMENT": str(venv.path)})
     for command in OWN_CHECKS:
-        checked = venv.run(project, *command)
+        assert command[0] == "uv"
+        checked = subprocess.run(
+            [_uv(), *command[1:]],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CHECK_TIMEOUT,
+            check=False,
+        )
         if checked.returncode != 0:
             output = f"{checked.stdout[-3000:]}{checked.stderr[-2000:]}"
             failures.append(f"{' '.join(command)}:\n{output}")

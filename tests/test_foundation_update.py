@@ -9,9 +9,18 @@ then takes plain ``copier update``:
 
 - untouched, it must update with no conflict and end up with exactly the files a
   project made today with the same options has (copier adds and deletes files in
-  an untouched project by itself), then install and pass its own checks;
-- with its user's edits, the edits must survive, again with no conflict, and the
-  project must pass its own checks.
+  an untouched project by itself);
+- with its user's edits (the README, a file of their own, and a tool added to the
+  ``dev`` extra), the edits must survive, again with no conflict; the added tool
+  moves with the list into the ``dev`` dependency group.
+
+Either way the update needs no ``--trust``: the move from the ``dev`` extra to the
+``dev`` group is a plain three-way merge (only the table's header line changed in
+the template), so the template has no ``_migrations``, which copier would only run
+for users who trust the template. Then, as the project's README says after an
+update, ``uv lock && uv sync --locked`` installs it and it passes its own checks
+through ``uv run``. v0.1.0 projects had no lock, and neither side of the
+comparison is locked (``--no-lock``); the lock is made after the update.
 """
 
 from __future__ import annotations
@@ -20,13 +29,14 @@ import io
 import shutil
 import subprocess
 import tarfile
+import tomllib
 import warnings
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import PROJECT_NAME, REPO_ROOT, git, template_copy
-from harness import Venv, own_check_failures
+from harness import interpreter, own_check_failures, run_uv, sync_locked
 from packaging.version import Version
 from test_update import commit_all, copier_update
 from typer.testing import CliRunner
@@ -44,6 +54,7 @@ NEW_SINCE_RELEASE = "docs/api.md"
 LEFT_BEHIND = {
     ".coverage",
     ".git",
+    ".venv",
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
@@ -111,6 +122,7 @@ def _render(project: Path, template: Path, framework: str, ref: str) -> None:
                 str(template),
                 "--vcs-ref",
                 ref,
+                "--no-lock",
             ],
         )
     assert result.exit_code == 0, result.output
@@ -138,10 +150,19 @@ def _files(project: Path) -> dict[str, bytes]:
     }
 
 
+#: A development tool the user adds to v0.1.0's ``dev`` extra.
+OUR_TOOL = "pytest-timeout>=2.3"
+
+
 def _edit(project: Path) -> None:
     readme = project / "README.md"
     readme.write_text(readme.read_text() + "\n## Our runbook\n\nPage the on-call first.\n")
     (project / "NOTES.md").write_text("Our own notes.\n")
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    extra = text.index("[project.optional-dependencies]\ndev = [\n")
+    end = text.index("\n]\n", extra)  # the end of the dev list: the tool goes last
+    pyproject.write_text(f'{text[:end]}\n    "{OUR_TOOL}",{text[end:]}')
     commit_all(project, "our edits")
 
 
@@ -178,8 +199,16 @@ def test_release_project_updates_cleanly_and_passes_its_checks(
         )
         changed = sorted(name for name in ours if ours[name] != theirs[name])
         assert not changed, f"differs from a project made today: {changed}"
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert "optional-dependencies" not in pyproject["project"], "the dev extra is still there"
+    tools = pyproject["dependency-groups"]["dev"]
+    assert "pytest>=8.3" in tools and (OUR_TOOL in tools) == edited, tools
 
-    venv = Venv.create(tmp_path / "venv")
-    venv.install_editable(project)
+    locked = run_uv(project, "lock")
+    assert locked.returncode == 0, locked.stderr
+    venv = sync_locked(project, interpreter(answers["python_version"]))
+    if edited:
+        imported = venv.run(project, "python", "-c", "import pytest_timeout")
+        assert imported.returncode == 0, imported.stderr
     failures = own_check_failures(venv, project)
     assert not failures, "\n\n".join(failures)

@@ -1,20 +1,25 @@
 """Every pair of template options gives a project that passes its checks and serves.
 
-For each combination of the all-pairs set (see test_templates.py) the project is
-rendered, installed with its ``dev`` extra into a fresh virtual environment, and:
+For each combination of the all-pairs set (see test_templates.py), with
+``python_version`` 3.11, 3.12 and 3.13 spread over its rows, ``scaffold new``
+renders the project and makes its ``uv.lock``; ``uv sync --locked`` installs it from
+that lock (proving the lock valid and complete) into its ``.venv`` on a real
+interpreter of that version, and it is:
 
 - judged by its own pytest (with the coverage gate), ruff, ruff format and strict
-  mypy, and by the real linters of its deploy files: hadolint, kubernetes-validate,
-  and check-jsonschema's GitHub, GitLab and compose schemas;
+  mypy, run through ``uv run`` as its README says, and by the real linters of its
+  deploy files: hadolint, kubernetes-validate, and check-jsonschema's GitHub, GitLab
+  and compose schemas;
 - started in production mode with ``python -m <package>`` on 127.0.0.1, with the
   accounts, secrets and database its options need (a fresh PostgreSQL database
   when ``database=postgresql``), then: its probes answer; headless Chromium opens
   its pages (logging in first with ``auth=session``) with no failed request, no
   CSP violation and nothing fetched from off the machine; schemathesis fuzzes its
   ``/openapi.json`` with every check (with a bearer token under ``auth=oauth2``);
-  and 2,000 requests at concurrency 32 to its main endpoint all succeed. Under
-  Flask's gunicorn ``gthread`` workers, slow clients must not stall a fast request,
-  and ``flask --app <package> run`` must serve ``/health``.
+  ``flask --app <package> run`` must serve ``/health``;
+- in the serial pass (marked ``serial``: timing matters), 2,000 requests at
+  concurrency 32 to its main endpoint all succeed, and under Flask's gunicorn
+  ``gthread`` workers slow clients must not stall a fast request.
 
 Each combination is rendered and installed once per run, in the ``projects`` cache
 that test_generated, test_served and test_contract share (conftest.py). The
@@ -24,6 +29,7 @@ default projects get deeper runs in test_served.py.
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +58,14 @@ from test_templates import PAIRS, ids
 
 pytestmark = pytest.mark.slow
 
+#: The Python versions the matrix installs on, spread over its rows (3.14 only in the
+#: generated CI): each row keeps its options and gets one version, in turn.
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
+MATRIX = [
+    {**combo, "python_version": PYTHON_VERSIONS[index % len(PYTHON_VERSIONS)]}
+    for index, combo in enumerate(PAIRS)
+]
+
 SCHEMATHESIS_EXAMPLES = 25
 SCHEMATHESIS_SECONDS = 10
 LOAD_REQUESTS = 2000
@@ -65,12 +79,26 @@ def installed(projects: Projects, combo: dict[str, Any]) -> Installed:
     return projects.get(combo["framework"], **options)
 
 
-@pytest.mark.parametrize("combo", PAIRS, ids=ids)
+def test_the_matrix_spreads_every_python_version_over_both_frameworks() -> None:
+    for framework in ("fastapi", "flask"):
+        rows = [combo for combo in MATRIX if combo["framework"] == framework]
+        assert {combo["python_version"] for combo in rows} == set(PYTHON_VERSIONS), framework
+
+
+@pytest.mark.parametrize("combo", MATRIX, ids=ids)
 def test_option_combination_passes_its_own_checks(
     combo: dict[str, Any], projects: Projects
 ) -> None:
     made = installed(projects, combo)
     project = made.project
+    version = subprocess.run(
+        [str(made.venv.python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert version == combo["python_version"], f".venv runs Python {version}"
+    assert (project / ".python-version").read_text().strip() == combo["python_version"]
     failures = own_check_failures(made.venv, project)
     failures += lint_deploy_files(project)
     assert not failures, "\n\n".join(failures)
@@ -102,8 +130,8 @@ def _browse(app: Running, page: Any, log: PageLog, shots: Path) -> None:
     open_docs(page, log, f"{app.base}/docs", ".swagger-ui .opblock", shows, shots / "docs.png")
 
 
-@pytest.mark.parametrize("combo", PAIRS, ids=ids)
-def test_option_combination_serves_pages_fuzzing_and_load(
+@pytest.mark.parametrize("combo", MATRIX, ids=ids)
+def test_option_combination_serves_pages_and_survives_fuzzing(
     running: Running, page: tuple[Any, PageLog], tmp_path: Path
 ) -> None:
     base = running.base
@@ -128,6 +156,11 @@ def test_option_combination_serves_pages_fuzzing_and_load(
         headers=running.auth_headers,
     )
 
+
+@pytest.mark.serial
+@pytest.mark.parametrize("combo", MATRIX, ids=ids)
+def test_option_combination_takes_a_bounded_load(running: Running) -> None:
+    base = running.base
     url, body, expect = running.main_endpoint
     assert urlsplit(url).hostname == "127.0.0.1"
     started = time.monotonic()
@@ -149,7 +182,7 @@ def test_option_combination_serves_pages_fuzzing_and_load(
 
 
 @pytest.mark.parametrize(
-    "combo", [combo for combo in PAIRS if combo["framework"] == "flask"], ids=ids
+    "combo", [combo for combo in MATRIX if combo["framework"] == "flask"], ids=ids
 )
 def test_flask_combination_development_server_serves_health(
     combo: dict[str, Any], projects: Projects

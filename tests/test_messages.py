@@ -203,7 +203,7 @@ def test_flask_next_steps_upgrade_the_database_before_running(tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.index("db upgrade") < out.index("\n  pytest") < out.index("run --debug")
+    assert out.index("db upgrade") < out.index("\n  uv run pytest") < out.index("run --debug")
 
 
 # --- store settings ----------------------------------------------------------------------

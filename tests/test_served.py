@@ -184,6 +184,7 @@ def test_predict_rejects_measurements_of_the_wrong_json_type(
 # --- load ---------------------------------------------------------------------------------
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("app", ["fastapi_app", "flask_app"])
 def test_predict_endpoint_takes_a_bounded_load_without_errors(
     app: str, request: pytest.FixtureRequest
@@ -203,6 +204,7 @@ def _timed(call: Callable[[], tuple[int, dict[str, str], bytes]]) -> tuple[float
     return time.monotonic() - started, status
 
 
+@pytest.mark.serial
 def test_flask_slow_requests_do_not_stall_a_fast_one(flask_app: Served) -> None:
     """More slow uploads than gunicorn has workers, yet /health and predictions stay fast.
 

@@ -16,6 +16,9 @@ from sandbox import SCAFFOLD, error_line, scaffold
 
 from scaffold.errors import EXIT_HANGUP, EXIT_MISSING_TOOL, EXIT_TERMINATED
 
+# Signals sent at a moment a poll of a few milliseconds catches: timing tests.
+pytestmark = pytest.mark.serial
+
 
 def scratch_in(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".scaffold-")]

@@ -30,6 +30,7 @@ from scaffold.errors import (
     ScaffoldError,
 )
 from scaffold.flips import find_flips
+from scaffold.lock import LockResult, lock_command
 from scaffold.requirements import (
     FIELDS,
     Field,
@@ -326,11 +327,19 @@ def new_command(
     force: Annotated[
         bool, typer.Option("--force", help="Render into a folder that already holds files.")
     ] = False,
+    no_lock: Annotated[
+        bool,
+        typer.Option("--no-lock", help="Skip 'uv lock': make no uv.lock (uv sync makes it later)."),
+    ] = False,
     requirements_file: RequirementsFile = None,
     *,
     given: dict[str, Any],
 ) -> None:
-    """Ask, recommend, and render the chosen skeleton into DEST."""
+    """Ask, recommend, and render the chosen skeleton into DEST, then lock it with uv.
+
+    A uv lock that fails (no index, no interpreter for python_version) still
+    leaves a complete project and exits 0; a warning says why and how to lock.
+    """
     from scaffold.project import NewProjectOptions, create_project
     from scaffold.report import framework_line, next_steps, override_warning
 
@@ -343,6 +352,7 @@ def new_command(
         ask=_interactive(no_input),
         force=force,
         pretend=pretend,
+        lock=not no_lock,
     )
     if options.ask and framework == "auto":
         from dataclasses import replace
@@ -368,7 +378,19 @@ def new_command(
             typer.echo(f"  {name}")
         return
     typer.echo(f"Created {where} ({len(rendered.files)} files)")
+    _report_lock(rendered.lock, rendered.destination)
     typer.echo(next_steps(project))
+
+
+def _report_lock(result: LockResult | None, destination: Path) -> None:
+    if result is None or result.status == "skipped":
+        return
+    if result.locked:
+        took = f"uv lock, {result.seconds:.1f} s"
+        typer.echo(f"Locked {result.packages} packages in uv.lock ({took})")
+        return
+    typer.echo(f"warning: uv.lock was not made: {result.reason}", err=True)
+    typer.echo(f"  to make it: {lock_command(destination)}", err=True)
 
 
 def _quoted(path: Path) -> str:

@@ -3,6 +3,11 @@
 The library raises these and never prints or exits; ``scaffold.cli`` catches
 ``ScaffoldError`` in one place, prints ``str(error)`` as one line on stderr and
 exits with ``error.exit_code``. The codes are documented in the README.
+
+Not every problem is an error: a ``uv lock`` that fails after a successful render
+(no package index, no interpreter for ``python_version``) leaves a complete
+project, so ``scaffold new`` warns, names the command that makes the lock, and
+exits with ``EXIT_OK`` (``scaffold.lock`` reports it as a result, never raises).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ __all__ = [
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_MISSING_TOOL",
+    "EXIT_OK",
     "EXIT_REQUIREMENTS",
     "EXIT_SYSTEM",
     "EXIT_TEMPLATE",
@@ -39,6 +45,8 @@ __all__ = [
     "UnknownAnswerKeyError",
 ]
 
+EXIT_OK = 0
+"""Success; also when the project was created but ``uv lock`` could not make ``uv.lock``."""
 EXIT_USAGE = 2
 """A flag or argument is malformed (reported by the CLI parser)."""
 EXIT_REQUIREMENTS = 3

@@ -39,6 +39,8 @@ class NewProjectOptions:
     ask: bool = False
     force: bool = False
     pretend: bool = False
+    lock: bool = True
+    """Run ``uv lock`` in the new project (its outcome is in ``rendered.lock``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ def create_project(
             ask=options.ask,
             force=options.force,
             pretend=options.pretend,
+            lock=options.lock,
         )
     )
     return NewProject(recommendation, framework, overridden_by, rendered, source, vcs_ref)

@@ -3,8 +3,11 @@
 Copier renders into a scratch folder on the destination's file system (see
 ``scaffold.destination``); only a complete, valid project is moved into place.
 A failed or interrupted render leaves the destination exactly as it was, and
-``pretend`` asks copier to write nothing at all. Copier is imported lazily so
-that ``scaffold --help`` and ``scaffold recommend`` stay fast.
+``pretend`` asks copier to write nothing at all. ``uv lock`` runs in the scratch
+folder too (``scaffold.lock``), so an interrupted lock also leaves nothing behind;
+a failed one is reported in ``Rendered.lock`` and the project is placed all the
+same. Copier is imported lazily so that ``scaffold --help`` and ``scaffold
+recommend`` stay fast.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from scaffold.errors import (
     TemplateNotFoundError,
     TemplateVersionNotFoundError,
 )
+from scaffold.lock import LockResult, lock_project
 
 __all__ = ["RenderRequest", "Rendered", "is_remote", "render", "template_questions"]
 
@@ -53,6 +57,8 @@ class RenderRequest:
     """Render into a destination that already holds files, replacing same-named ones."""
     pretend: bool = False
     """Render, report the files, and write nothing to the destination."""
+    lock: bool = False
+    """Run ``uv lock`` in the rendered project before placing it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,8 @@ class Rendered:
     pretend: bool
     notes: tuple[str, ...] = ()
     """Things the user should know, such as a template with uncommitted changes."""
+    lock: LockResult | None = None
+    """How ``uv lock`` went; None when it was not asked for (or nothing was written)."""
 
 
 def is_remote(source: str) -> bool:
@@ -120,8 +128,9 @@ def render(request: RenderRequest) -> Rendered:
             sorted(str(p.relative_to(staged)) for p in staged.rglob("*") if not p.is_dir())
         )
         answers = _read_answers(staged)
+        locked = lock_project(staged) if request.lock else None
         place(staged, target, scratch / "backup")
-    return Rendered(target.path, answers, files, False, tuple(notes))
+    return Rendered(target.path, answers, files, False, tuple(notes), locked)
 
 
 def _pretend(request: RenderRequest, target: Target, data: dict[str, Any]) -> Rendered:

@@ -120,23 +120,23 @@ def next_steps(project: NewProject) -> str:
     destination = project.rendered.destination
     steps = [
         f"cd {shlex.quote(str(destination))}",
-        "python -m venv .venv && . .venv/bin/activate",
-        "python -m pip install -e '.[dev]'",
+        "uv sync  # .venv from uv.lock, with the dev tools",
     ]
     if answers.get("database", "none") != "none":
         if project.framework == "flask":
-            steps.append(f"flask --app {package} db upgrade")
+            steps.append(f"uv run flask --app {package} db upgrade")
         else:
-            steps.append("alembic upgrade head")
-    steps.append("pytest && ruff check . && mypy")
+            steps.append("uv run alembic upgrade head")
+    steps.append("uv run pytest && uv run ruff check . && uv run mypy")
     if project.framework == "flask":
-        steps.append(f"flask --app {package} run --debug  # development server")
+        steps.append(f"uv run flask --app {package} run --debug  # development server")
     else:
-        steps.append(f"uvicorn {package}.main:create_app --factory --reload  # development server")
-    steps.append(f"python -m {package}  # production server")
+        dev_server = f"uv run uvicorn {package}.main:create_app --factory --reload"
+        steps.append(f"{dev_server}  # development server")
+    steps.append(f"uv run python -m {package}  # production server")
     if answers.get("docker"):
         steps.append(f"docker build -t {package.replace('_', '-')} .")
     steps.append('git init && git add -A && git commit -m "Start from scaffold"')
     lines = ["Next steps:", *(f"  {step}" for step in steps)]
-    lines.append("Later, to pull template improvements: scaffold sync && copier update")
+    lines.append("Later, to pull template improvements: scaffold sync && copier update && uv lock")
     return "\n".join(lines)
