@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from ..schemas import ModelCard
 from .artifact import Model, ModelArtifactError, load_model
 from .legacy import LEGACY_DEFAULT_PATH, convert_command, is_legacy, load_legacy
 
-__all__ = ["Outcome", "load_or_train", "model_card", "predict", "train_command"]
+__all__ = ["Outcome", "available_cpus", "load_or_train", "model_card", "predict", "train_command"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,13 @@ def predict(model: Model, rows: Sequence[Mapping[str, float]]) -> list[Outcome]:
             )
         )
     return outcomes
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on: the default number of predictions at once."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1  # pragma: no cover - macOS and Windows
 
 
 def model_card(model: Model) -> ModelCard:
