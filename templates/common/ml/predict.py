@@ -15,7 +15,16 @@ from ..schemas import ModelCard
 from .artifact import Model, ModelArtifactError, load_model
 from .legacy import LEGACY_DEFAULT_PATH, convert_command, is_legacy, load_legacy
 
-__all__ = ["Outcome", "available_cpus", "load_or_train", "model_card", "predict", "train_command"]
+__all__ = [
+    "PREDICTIONS_PER_CPU",
+    "Outcome",
+    "available_cpus",
+    "default_prediction_slots",
+    "load_or_train",
+    "model_card",
+    "predict",
+    "train_command",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +60,22 @@ def predict(model: Model, rows: Sequence[Mapping[str, float]]) -> list[Outcome]:
     return outcomes
 
 
+#: Predictions one process runs at once per CPU, by default. More than one: a prediction
+#: thread and the server's own threads hand the GIL back and forth, and a few in flight
+#: hide that wait; many more only contend for the CPU and stretch the slowest answers.
+PREDICTIONS_PER_CPU = 4
+
+
 def available_cpus() -> int:
-    """The CPUs this process may run on: the default number of predictions at once."""
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1  # pragma: no cover - macOS and Windows
+
+
+def default_prediction_slots() -> int:
+    """How many predictions a process runs at once unless MAX_CONCURRENT_PREDICTIONS says."""
+    return PREDICTIONS_PER_CPU * available_cpus()
 
 
 def model_card(model: Model) -> ModelCard:

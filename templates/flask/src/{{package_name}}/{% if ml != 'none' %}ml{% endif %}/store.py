@@ -13,7 +13,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from ..config import RELAXED_ENVIRONMENTS
 from ..health import add_readiness_check
 from .artifact import Model, ModelArtifactError
-from .predict import Outcome, available_cpus, load_or_train, predict
+from .predict import Outcome, default_prediction_slots, load_or_train, predict
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class ModelStore:
         app.extensions["model"] = None
         app.extensions["model_error"] = None
         app.extensions["prediction_listeners"] = []
-        slots = app.config.get("MAX_CONCURRENT_PREDICTIONS") or available_cpus()
+        slots = app.config.get("MAX_CONCURRENT_PREDICTIONS") or default_prediction_slots()
         app.extensions["prediction_slots"] = threading.BoundedSemaphore(slots)
         add_readiness_check(app, "model", lambda: self.get(app))
 
