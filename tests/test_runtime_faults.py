@@ -107,7 +107,7 @@ def test_sigterm_during_load_loses_no_accepted_request(framework: str, projects:
         slow = [
             threading.Thread(target=upload, args=(f"slow-{n}", IN_FLIGHT_SECONDS)) for n in (1, 2)
         ]
-        endless = threading.Thread(target=upload, args=("endless", GRACE_SECONDS * 5))
+        endless = threading.Thread(target=upload, args=("endless", GRACE_SECONDS * 3))
         for thread in [*clients, *slow, endless]:
             thread.start()
         time.sleep(LOAD_BEFORE_SIGNAL)
@@ -119,7 +119,7 @@ def test_sigterm_during_load_loses_no_accepted_request(framework: str, projects:
         exited = time.monotonic() - signalled
         for thread in [*clients, *slow]:
             thread.join(timeout=30)
-        endless.join(timeout=GRACE_SECONDS * 5 + 30)
+        endless.join(timeout=GRACE_SECONDS * 3 + 30)
         output = server.output()
 
     assert status is not None, f"still running {exited:.1f} s after SIGTERM:\n{output[-3000:]}"
