@@ -433,6 +433,8 @@ def main() -> None:
                 work / f"{framework}-bare.log",
                 server_cpus,
             )
+            # The deploy step: in production the skeletons never train a model themselves.
+            subprocess.run([str(python), "-m", PACKAGE, "train"], cwd=project, env=env, check=True)
             servers += [skeleton, bare]
             name = "FastAPI" if framework == "fastapi" else "Flask"
             measurements += [
@@ -442,7 +444,7 @@ def main() -> None:
             ]
             roles += ["health", "bare", "predict"]
         for server in servers:
-            server.start()  # the skeletons train their model here, once
+            server.start()
         for each in measurements:  # warm-up: imports, JIT-free caches, connections
             wrk(each.url, each.body, 1, args.connections, args.threads, work, wrk_cpus)
         for round_number in range(args.rounds):

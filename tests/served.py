@@ -38,6 +38,7 @@ from harness import (
     serving,
     tool_env,
 )
+from operations import train_model
 
 IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 CHROMIUM = Path("/usr/bin/chromium")
@@ -464,6 +465,8 @@ def in_production(installed: Installed, **extra_env: str) -> Iterator[Running]:
         env |= database
         if installed.framework == "fastapi" and installed["auth"] == "oauth2" and database:
             _add_database_user(installed, password, env)
+        # The deploy step: a production server never trains a model by itself.
+        train_model(installed.venv, installed.project, installed.package, env | extra_env)
         with serving(installed.venv, installed.project, installed.package, env | extra_env) as base:
             token = fetch_token(base, password) if installed["auth"] == "oauth2" else None
             yield Running(installed, base, password, token)

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from conftest import PACKAGE, Projects
 from harness import Venv, http, serving
+from operations import train_model
 from served import (
     API,
     IRIS,
@@ -75,7 +76,9 @@ def _production(**extra: str) -> dict[str, str]:
 def fastapi_app(projects: Projects) -> Iterator[Served]:
     made = projects.get("fastapi")
     project, venv = made.project, made.venv
-    with serving(venv, project, PACKAGE, _production()) as base:
+    env = _production()
+    train_model(venv, project, PACKAGE, env)  # the deploy step: production never trains
+    with serving(venv, project, PACKAGE, env) as base:
         yield Served("fastapi", project, venv, base)
 
 
@@ -84,6 +87,7 @@ def flask_app(projects: Projects) -> Iterator[Served]:
     made = projects.get("flask")
     project, venv = made.project, made.venv
     env = _production(WORKERS=str(FLASK_WORKERS), THREADS=str(FLASK_THREADS))
+    train_model(venv, project, PACKAGE, env)  # the deploy step: production never trains
     with serving(venv, project, PACKAGE, env) as base:
         yield Served("flask", project, venv, base)
 

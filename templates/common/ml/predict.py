@@ -1,8 +1,9 @@
-"""Serve the model: load it (or train one), predict labelled outcomes, describe it as a card."""
+"""Serve the model: load it (or, in development, train one), predict outcomes, describe it."""
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,10 +12,19 @@ from pathlib import Path
 import numpy as np
 
 from ..schemas import ModelCard
-from .artifact import Model, load_model
+from .artifact import Model, ModelArtifactError, load_model
 from .legacy import LEGACY_DEFAULT_PATH, convert_command, is_legacy, load_legacy
 
-__all__ = ["Outcome", "load_or_train", "model_card", "predict"]
+__all__ = [
+    "PREDICTIONS_PER_CPU",
+    "Outcome",
+    "available_cpus",
+    "default_prediction_slots",
+    "load_or_train",
+    "model_card",
+    "predict",
+    "train_command",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +60,24 @@ def predict(model: Model, rows: Sequence[Mapping[str, float]]) -> list[Outcome]:
     return outcomes
 
 
+#: Predictions one process runs at once per CPU, by default. More than one: a prediction
+#: thread and the server's own threads hand the GIL back and forth, and a few in flight
+#: hide that wait; many more only contend for the CPU and stretch the slowest answers.
+PREDICTIONS_PER_CPU = 4
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1  # pragma: no cover - macOS and Windows
+
+
+def default_prediction_slots() -> int:
+    """How many predictions a process runs at once unless MAX_CONCURRENT_PREDICTIONS says."""
+    return PREDICTIONS_PER_CPU * available_cpus()
+
+
 def model_card(model: Model) -> ModelCard:
     """Describe ``model`` as the ``GET /api/v1/model`` answer."""
     meta = model.metadata
@@ -67,26 +95,44 @@ def model_card(model: Model) -> ModelCard:
     )
 
 
-def load_or_train(path: Path, *, expected_sha256: str | None = None) -> Model:
-    """Load the model at ``path``; train and save one first if there is none.
+def train_command() -> str:
+    """The command that trains the model (for error messages)."""
+    package = (__package__ or "").rsplit(".", 1)[0]
+    return f"python -m {package} train"
 
-    A fresh project therefore serves predictions without a training step. A model
-    file of a scaffold 0.1.0 project (at ``path``, beside it as ``.joblib``, or at
-    the old default ``models/model.joblib``) is loaded with a warning naming the
-    command that converts it. Workers starting together take turns (a lock file
-    beside ``path``), so only the first one trains.
+
+def load_or_train(
+    path: Path, *, expected_sha256: str | None = None, train_if_missing: bool = False
+) -> Model:
+    """Load the model at ``path``; with ``train_if_missing``, train and save one if there is none.
+
+    Only development trains implicitly (``train_if_missing``), so a fresh checkout
+    serves predictions without a training step; production refuses to start without
+    the artifact its deployment built. Processes starting together take turns (a
+    lock file beside ``path``), so one machine trains once, not once per worker. A
+    model file of a scaffold 0.1.0 project (at ``path``, beside it as ``.joblib``, or
+    at the old default ``models/model.joblib``) is loaded with a warning naming the
+    command that converts it.
 
     Raises:
-        ModelArtifactError: The file exists but fails the checks of ``load_model``.
+        ModelArtifactError: There is no model and ``train_if_missing`` is off, or the
+            file fails the checks of ``load_model``. The message is one line naming
+            the path.
     """
     found = _existing(path, expected_sha256)
     if found is not None:
         return found
+    if not train_if_missing:
+        raise ModelArtifactError(
+            path=path,
+            reason=f"no model file; train one with `{train_command()}` "
+            "(or point MODEL_PATH at one)",
+        )
     # Imported here: scikit-learn's training modules are slow to import.
     from .train import train_and_save  # noqa: PLC0415
 
     with _exclusive(path):
-        found = _existing(path, expected_sha256)  # another worker may have trained meanwhile
+        found = _existing(path, expected_sha256)  # another process may have trained meanwhile
         if found is not None:
             return found
         logger.warning("no model at %s: training one now", path, extra={"model_path": str(path)})
@@ -94,6 +140,13 @@ def load_or_train(path: Path, *, expected_sha256: str | None = None) -> Model:
 
 
 def _existing(path: Path, expected_sha256: str | None) -> Model | None:
+    try:
+        return _find(path, expected_sha256)
+    except OSError as exc:  # unreadable: permissions, a folder, an I/O error
+        raise ModelArtifactError(path=path, reason=f"cannot read it ({exc})") from exc
+
+
+def _find(path: Path, expected_sha256: str | None) -> Model | None:
     if path.exists():
         if is_legacy(path):
             return _load_legacy(path, expected_sha256)

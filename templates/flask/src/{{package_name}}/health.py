@@ -15,7 +15,8 @@ from .schemas import ErrorDetail, ErrorResponse, Health, Readiness
 bp = APIBlueprint("health", __name__, url_prefix="/health")
 logger = logging.getLogger(__name__)
 
-# A readiness check raises when its dependency cannot serve.
+# A readiness check raises when part of this process is not ready (never for a shared
+# dependency such as the database: see get_readiness).
 ReadinessCheck = Callable[[], object]
 
 #: The liveness answer never changes: sent as bytes, with no per-request serialization.
@@ -39,14 +40,19 @@ def get_health() -> Response:
     responses={200: Readiness, 503: ErrorResponse},
 )
 def get_readiness() -> Response | dict[str, Any]:
-    """Answer 200 once every dependency works, 503 naming the failing ones (readiness)."""
+    """Answer 200 once this process has started cleanly, 503 naming what is missing (readiness).
+
+    Only the process's own state counts (a loaded model, say): a shared dependency
+    that goes away (a database, Redis) would take every replica out of service at
+    once, so the requests that need it answer 503 on their own instead.
+    """
     checks: dict[str, ReadinessCheck] = current_app.extensions.get("readiness_checks", {})
     failed = []
     for name, check in checks.items():
         try:
             check()
-        except Exception:
-            logger.exception("readiness check failed: %s", name)
+        except Exception as exc:  # a check says why in one line; probes come every few seconds
+            logger.error("readiness check failed: %s: %s", name, exc)
             failed.append(name)
     if failed:
         details = [
