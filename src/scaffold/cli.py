@@ -269,17 +269,26 @@ def recommend_command(
 ) -> None:
     """Recommend Flask or FastAPI for your requirements, and say why.
 
-    Inside a generated project, the requirements stored in its
-    .copier-answers.yml are the starting point.
+    Inside a generated project (from any of its folders), the requirements stored
+    in its .copier-answers.yml are the starting point, and the report says whether
+    the project's stored decision still holds.
     """
-    requirements = _gather(given, requirements_file, no_input, in_project=True)
+    from scaffold.decision import ANSWERS_FILE, find_project, review_decision
+
+    project = None if requirements_file else find_project(Path.cwd())
+    stored = project / ANSWERS_FILE if project else requirements_file
+    requirements = _gather(given, stored, no_input, in_project=False)
     recommendation = run_rules(requirements)
     flips = find_flips(requirements)
+    review = review_decision(project, requirements.to_mapping()) if project else None
     if as_json:
-        typer.echo(json.dumps({**recommendation.to_json(), "flips": flips}, indent=2))
+        extra = {"project": review.to_json()} if review else {}
+        typer.echo(json.dumps({**recommendation.to_json(), "flips": flips, **extra}, indent=2))
     else:
         from scaffold.report import describe_recommendation
 
+        if review:
+            typer.echo(review.describe() + "\n")
         typer.echo(describe_recommendation(recommendation, flips))
 
 
