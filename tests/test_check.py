@@ -156,3 +156,28 @@ def test_a_recorded_version_the_template_lacks_is_exit_5(project: Path) -> None:
     result = runner.invoke(app, ["check", str(project)])
     assert result.exit_code == EXIT_TEMPLATE
     assert "no version 'v0.9.9'" in result.stderr
+
+
+def test_a_project_from_scaffolds_own_store_is_up_to_date_and_unchanged(tmp_path: Path) -> None:
+    folder = tmp_path / "own"
+    assert runner.invoke(app, ["new", str(folder), "--no-input"]).exit_code == 0
+    code, report = check(folder)
+    assert code == 0, report
+    assert report["status"] == "up-to-date"
+    assert states(report) == {}  # The renders reproduce what `scaffold new` wrote.
+    assert len(report["files"]) > 20
+
+
+def test_binary_files_that_both_sides_changed_count_as_a_conflict(
+    tmp_path: Path,
+) -> None:
+    from scaffold.drift import _conflicts
+
+    base, mine, theirs = (tmp_path / name for name in ("base", "mine", "theirs"))
+    base.write_bytes(b"\x00\x01base")
+    mine.write_bytes(b"\x00\x01mine")
+    theirs.write_bytes(b"\x00\x01theirs")
+    assert _conflicts(mine, base, theirs)
+    text = tmp_path / "text"
+    text.write_text("a\nb\nc\n")
+    assert not _conflicts(text, text, text)

@@ -181,14 +181,16 @@ def _compare(name: str, project: Path, old: Path, new: Path, empty: Path) -> Fil
 
 
 def _conflicts(mine: Path, base: Path, theirs: Path) -> bool:
-    """Three-way merge with ``git merge-file``; True when it leaves conflicts."""
+    """Three-way merge with ``git merge-file``; True when it leaves conflicts.
+
+    Its exit status is the number of conflicts; a file it cannot merge at all
+    (binary content) is a conflict too, as it would be for the update.
+    """
     result = subprocess.run(
         ["git", "merge-file", "-p", "--quiet", str(mine), str(base), str(theirs)],
         capture_output=True,
         check=False,
     )
-    if result.returncode < 0 or result.returncode > 127:
-        raise RenderError(reason=f"git merge-file failed on {mine}: {result.stderr!r}")
     return result.returncode != 0
 
 
