@@ -41,12 +41,17 @@ def test_new_writes_the_record_with_every_fired_rule_and_section(tmp_path: Path)
     assert "| `deadline` | `tight` |" in text
 
 
-def test_a_forced_framework_is_recorded_as_the_users_choice(tmp_path: Path) -> None:
+def test_a_forced_framework_is_recorded_as_the_users_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = tmp_path / "api"
     result = runner.invoke(app, ["new", str(project), "--no-input", "--framework", "flask"])
     assert result.exit_code == 0, result.output
     text = (project / DECISION_FILE).read_text()
     assert "Flask, chosen by the user; the selection rules recommend FastAPI" in text
+    monkeypatch.chdir(project)
+    review = runner.invoke(app, ["recommend", "--no-input"]).stdout
+    assert "Flask was chosen against the rules, which recommended FastAPI then and" in review
 
 
 def test_pretend_writes_no_record(tmp_path: Path) -> None:

@@ -265,7 +265,13 @@ class DecisionReview:
             lines.append(f"Stored decision ({DECISION_FILE}, {made}): {used}.")
         else:
             lines.append(f"The project uses {used} (no decision record at {DECISION_FILE}).")
-        if self.holds:
+        then = self.recorded.get("recommended") if self.recorded else None
+        if then in FRAMEWORKS and then != self.framework:
+            lines.append(
+                f"{used} was chosen against the rules, which recommended {_TITLES[then]} "
+                f"then and recommend {today} now."
+            )
+        elif self.holds:
             lines.append(f"It still holds: today's rules recommend {today} for these requirements.")
         else:
             lines.append(
