@@ -141,6 +141,11 @@ def test_outside_a_project_is_exit_4(tmp_path: Path) -> None:
     assert "not inside a generated project" in result.stderr
 
 
+def test_a_missing_path_inside_a_project_is_not_taken_for_the_project(project: Path) -> None:
+    result = runner.invoke(app, ["check", str(project / "no-such-folder")])
+    assert result.exit_code == EXIT_DESTINATION
+
+
 def test_a_project_without_a_recorded_version_is_exit_5(tmp_path: Path) -> None:
     (tmp_path / ".copier-answers.yml").write_text("_src_path: /somewhere\nproject_name: x\n")
     with pytest.raises(UnversionedProjectError):

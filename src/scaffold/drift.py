@@ -133,7 +133,7 @@ def check_drift(path: Path) -> DriftReport:
         RenderError: copier failed to render a version.
         GitMissingError: git is not installed.
     """
-    project = find_project(path)
+    project = find_project(path) if path.is_dir() else None
     if project is None:
         raise ProjectNotFoundError(path=path.absolute())
     answers = read_answers(project)
