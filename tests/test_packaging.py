@@ -36,13 +36,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         env=tool_env(),
     )
-    (built,) = out.glob("scaffold-*.whl")
+    (built,) = out.glob("scaffold_mlweb-*.whl")
     return built
 
 
 def test_wheel_ships_the_template_and_its_release_history(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "scaffold/_template/copier.yml" in names
+    metadata = zipfile.ZipFile(wheel).read(f"scaffold_mlweb-{__version__}.dist-info/METADATA")
+    assert b"\nName: scaffold-mlweb\n" in metadata
     assert "scaffold/py.typed" in names
     recorded = [release.version for release in read_releases(REPO_ROOT)]
     assert recorded

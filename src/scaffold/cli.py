@@ -270,17 +270,26 @@ def recommend_command(
 ) -> None:
     """Recommend Flask or FastAPI for your requirements, and say why.
 
-    Inside a generated project, the requirements stored in its
-    .copier-answers.yml are the starting point.
+    Inside a generated project (from any of its folders), the requirements stored
+    in its .copier-answers.yml are the starting point, and the report says whether
+    the project's stored decision still holds.
     """
-    requirements = _gather(given, requirements_file, no_input, in_project=True)
+    from scaffold.decision import ANSWERS_FILE, find_project, review_decision
+
+    project = None if requirements_file else find_project(Path.cwd())
+    stored = project / ANSWERS_FILE if project else requirements_file
+    requirements = _gather(given, stored, no_input, in_project=False)
     recommendation = run_rules(requirements)
     flips = find_flips(requirements)
+    review = review_decision(project, requirements.to_mapping()) if project else None
     if as_json:
-        typer.echo(json.dumps({**recommendation.to_json(), "flips": flips}, indent=2))
+        extra = {"project": review.to_json()} if review else {}
+        typer.echo(json.dumps({**recommendation.to_json(), "flips": flips, **extra}, indent=2))
     else:
         from scaffold.report import describe_recommendation
 
+        if review:
+            typer.echo(review.describe() + "\n")
         typer.echo(describe_recommendation(recommendation, flips))
 
 
@@ -407,6 +416,56 @@ def sync_command() -> None:
     stored = sync()
     state = "added" if stored.added else "already present"
     typer.echo(f"template {stored.tag} at {stored.location} ({state})")
+
+
+_STATE_LABELS = {
+    "project": "changed by the project",
+    "template": "changed in {newest}",
+    "both": "changed by both",
+    "deleted": "deleted by the project",
+    "added": "added in {newest}",
+    "removed": "removed in {newest}",
+}
+
+
+@app.command("check", cls=_Command)
+def check_command(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH", help="The project, or any folder inside it.", show_default=False
+        ),
+    ] = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Report how the project differs from its template; exit 0, 10 or 11 (see README)."""
+    from scaffold.drift import check_drift
+
+    report = check_drift(path)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+        raise typer.Exit(report.exit_code)
+    newer = f"newest {report.newest}" if report.update_available else "no newer version"
+    typer.echo(f"Template {report.source}: recorded {report.recorded}, {newer}")
+    unchanged = 0
+    for item in report.files:
+        if item.state == "unchanged":
+            unchanged += 1
+            continue
+        label = _STATE_LABELS[item.state].format(newest=report.newest)
+        if item.conflict:
+            label += ", update would conflict"
+        elif item.state == "both":
+            label += ", merges cleanly"
+        typer.echo(f"  {item.path}: {label}")
+    typer.echo(f"{unchanged} managed files unchanged.")
+    summary = {
+        "up-to-date": "up to date",
+        "update-available": f"update to {report.newest} available, no conflicts",
+        "conflict": f"update to {report.newest} would conflict in {len(report.conflicts)} file(s)",
+    }[report.status]
+    typer.echo(f"Status: {summary} (exit {report.exit_code})")
+    raise typer.Exit(report.exit_code)
 
 
 def _parse_data(pairs: list[str]) -> dict[str, str]:

@@ -27,6 +27,8 @@ __all__ = [
     "EXIT_SYSTEM",
     "EXIT_TEMPLATE",
     "EXIT_TERMINATED",
+    "EXIT_UPDATE_AVAILABLE",
+    "EXIT_UPDATE_CONFLICT",
     "EXIT_USAGE",
     "DestinationNotEmptyError",
     "DestinationUnusableError",
@@ -35,6 +37,7 @@ __all__ = [
     "IncompatibleAnswerError",
     "InvalidAnswerError",
     "InvalidRequirementError",
+    "ProjectNotFoundError",
     "ReleaseRecordError",
     "RenderError",
     "RequirementsFileError",
@@ -43,6 +46,7 @@ __all__ = [
     "TemplateStoreError",
     "TemplateVersionNotFoundError",
     "UnknownAnswerKeyError",
+    "UnversionedProjectError",
 ]
 
 EXIT_OK = 0
@@ -63,6 +67,10 @@ EXIT_SYSTEM = 7
 too long for the file system, a kernel file system such as ``/proc``."""
 EXIT_MISSING_TOOL = 8
 """A program scaffold needs (git) is not installed or not on ``PATH``."""
+EXIT_UPDATE_AVAILABLE = 10
+"""``scaffold check``: a newer template version exists and would merge cleanly."""
+EXIT_UPDATE_CONFLICT = 11
+"""``scaffold check``: updating to the newest template version would leave conflicts."""
 EXIT_INTERNAL = 70
 """A bug in scaffold: an unexpected exception (``SCAFFOLD_DEBUG=1`` shows it)."""
 EXIT_INTERRUPTED = 130
@@ -246,3 +254,32 @@ class ReleaseRecordError(ScaffoldError, ValueError):
     def __init__(self, *, path: Path, reason: str) -> None:
         self.path = path
         super().__init__(f"bad release record {path}: {reason}")
+
+
+class ProjectNotFoundError(ScaffoldError, FileNotFoundError):
+    """No ``.copier-answers.yml`` at or above the given folder: not a generated project."""
+
+    exit_code = EXIT_DESTINATION
+
+    def __init__(self, *, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is not inside a generated project (no .copier-answers.yml in it "
+            "or any folder above it)"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnversionedProjectError(ScaffoldError, ValueError):
+    """The answers file names no template source or version to compare with."""
+
+    exit_code = EXIT_TEMPLATE
+
+    def __init__(self, *, path: Path, missing: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} records no {missing}: the project was not made from a versioned "
+            "(git) template, so there is nothing to compare it with"
+        )

@@ -129,6 +129,10 @@ def create_project(
             lock=options.lock,
         )
     )
+    if not rendered.pretend:
+        from scaffold.decision import write_decision
+
+        write_decision(rendered.destination, recommendation, framework, requirements)
     return NewProject(recommendation, framework, overridden_by, rendered, source, vcs_ref)
 
 

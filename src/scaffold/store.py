@@ -9,7 +9,7 @@ file means the same on every machine where scaffold has synced its store.
 
 Each version is stored as a root commit with fixed author, committer and date,
 so the same template files give the same commit on every machine. After
-``pip install -U scaffold``, ``scaffold sync`` (or any ``scaffold new``) adds the
+``pip install -U scaffold-mlweb``, ``scaffold sync`` (or any ``scaffold new``) adds the
 new version's tag; plain ``copier update`` then finds it as the newest tag. The
 wheel also carries every released version (see ``hatch_build.py``), so a
 teammate whose scaffold is newer than the project still gets the old version
