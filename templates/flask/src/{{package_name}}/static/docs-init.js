@@ -5,7 +5,7 @@ window.addEventListener("load", function () {
     url: root.dataset.openapiUrl,
     dom_id: "#swagger-ui",
     deepLinking: true,
-    persistAuthorization: true,
+    persistAuthorization: false,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: "StandaloneLayout",
   });
