@@ -464,7 +464,7 @@ def in_production(installed: Installed, **extra_env: str) -> Iterator[Running]:
         if installed.framework == "fastapi" and installed["auth"] == "oauth2" and database:
             _add_database_user(installed, password, env)
         with serving(installed.venv, installed.project, installed.package, env | extra_env) as base:
-            token = fetch_token(base, password) if installed["auth"] == "oauth2" else None
+            token = fetch_token(base, password) if installed["auth"] != "none" else None
             yield Running(installed, base, password, token)
 
 
