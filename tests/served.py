@@ -393,6 +393,8 @@ class Running:
 
 def _production_env(installed: Installed, password: str) -> dict[str, str]:
     env = {"ENVIRONMENT": "production", "SECRET_KEY": secrets.token_hex(32)}
+    # Fuzzers and load runs ask for tokens often; the contract tests pass the real limit.
+    env["LOGIN_RATE_LIMIT"] = "10000/minute"
     framework, auth, database = installed.framework, installed["auth"], installed["database"]
     if framework == "flask" and auth != "none":
         hashed = installed.venv.run(
@@ -468,7 +470,7 @@ def in_production(installed: Installed, **extra_env: str) -> Iterator[Running]:
         # The deploy step: a production server never trains a model by itself.
         train_model(installed.venv, installed.project, installed.package, env | extra_env)
         with serving(installed.venv, installed.project, installed.package, env | extra_env) as base:
-            token = fetch_token(base, password) if installed["auth"] == "oauth2" else None
+            token = fetch_token(base, password) if installed["auth"] != "none" else None
             yield Running(installed, base, password, token)
 
 

@@ -488,6 +488,75 @@ def test_missing_or_invalid_bearer_token_is_a_401(app: Running) -> None:
     assert_ok(app, call(app, "GET", "/health", auth=False))
 
 
+@both
+def test_token_is_rate_limited_with_retry_after(projects: Projects, framework: str) -> None:
+    """Past LOGIN_RATE_LIMIT a client gets 429 rate_limited and Retry-After, documented.
+
+    One worker: ``memory://`` counts per process (test_auth_hardening.py shares Redis).
+    """
+    installed = projects.get(framework, **CASES["oauth2"])
+    with in_production(installed, LOGIN_RATE_LIMIT="3/minute", WORKERS="1") as app:
+        # in_production fetched one token already: two more tries, then the limit.
+        wrong = urlencode({"username": USER, "password": "wrong-password"}).encode()
+        form = {"raw": wrong, "content_type": "application/x-www-form-urlencoded", "auth": False}
+        for _ in range(2):
+            assert_error(app, call(app, "POST", f"{API}/token", **form), 401, "unauthorized")
+        answer = call(app, "POST", f"{API}/token", **form)
+        assert_error(app, answer, 429, "rate_limited")
+        assert 0 < int(answer[1]["retry-after"]) <= 60, answer[1]
+        document = json.loads(assert_ok(app, call(app, "GET", "/openapi.json")))
+        assert "429" in document["paths"][f"{API}/token"]["post"]["responses"]
+
+
+# --- security headers ---------------------------------------------------------------------
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+@every_case
+@both
+def test_security_headers_on_every_answer(app: Running, case: str) -> None:
+    """Probes, JSON, errors, the document and the docs page carry the same security headers."""
+    path, body = JSON_ENDPOINT[case]
+    answers = {
+        "GET /health": call(app, "GET", "/health"),
+        "GET info": call(app, "GET", f"{API}/info"),
+        f"POST {path}": call(app, "POST", path, body),
+        "404": call(app, "GET", f"{API}/no-such-thing"),
+        "405": call(app, "DELETE", f"{API}/info"),
+        "422": call(app, "POST", path, {"nonsense": True}),
+        "anonymous": call(app, "POST", path, body, auth=False),
+        "GET /openapi.json": call(app, "GET", "/openapi.json"),
+        "GET /docs": call(app, "GET", "/docs", headers={"Accept": "text/html"}),
+    }
+    for name, (status, headers, _) in answers.items():
+        assert status < 500, (name, status)
+        sent = {key: headers.get(key) for key in SECURITY_HEADERS}
+        assert sent == SECURITY_HEADERS, f"{app.framework} {name}: {sent}"
+        policy = headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy, (name, policy)
+        assert "unsafe-eval" not in policy, (name, policy)
+        assert "strict-transport-security" not in headers, f"{name}: HSTS over plain HTTP"
+
+
+@every_case
+@both
+def test_docs_page_keeps_no_token_in_local_storage(app: Running) -> None:
+    """Swagger UI's persistAuthorization would keep a bearer token in localStorage."""
+    _, _, page = call(app, "GET", "/docs", headers={"Accept": "text/html"})
+    starters = [src for src in re.findall(rb'<script src="([^"]+)"', page) if b"init" in src]
+    assert len(starters) == 1, page[:600]
+    status, _, script = call(app, "GET", starters[0].decode(), headers={"Accept": "*/*"})
+    assert status == 200 and b"SwaggerUIBundle(" in script, script[:300]
+    assert b"persistAuthorization: false" in script, script[:600]
+
+
 # --- moved paths --------------------------------------------------------------------------
 
 

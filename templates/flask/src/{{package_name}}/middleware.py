@@ -35,10 +35,16 @@ class RequestContextMiddleware:
     """
 
     def __init__(
-        self, app: WSGIApp, *, access_log: bool = True, quiet_paths: Collection[str] = ()
+        self,
+        app: WSGIApp,
+        *,
+        access_log: bool = True,
+        quiet_paths: Collection[str] = (),
+        hsts: bool = True,
     ) -> None:
-        """Wrap the WSGI ``app``."""
+        """Wrap the WSGI ``app``; ``hsts=False`` (development) never sends HSTS."""
         self.app = app
+        self.hsts = hsts
         self.access_log = access_log
         self.quiet_paths = frozenset(quiet_paths)
 
@@ -46,7 +52,7 @@ class RequestContextMiddleware:
         """Serve one request."""
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         environ["app.request_id"] = request_id
-        secure = environ.get("wsgi.url_scheme") == "https"
+        secure = self.hsts and environ.get("wsgi.url_scheme") == "https"
         status_code = 0
 
         def start(status: str, headers: Headers, exc_info: ExcInfo = None) -> Any:

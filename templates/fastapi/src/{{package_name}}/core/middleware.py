@@ -1,4 +1,4 @@
-"""ASGI middleware: request id, access log and last-resort 500s; request body size limit."""
+"""ASGI middleware: request id, security headers, access log and last-resort 500s; body limit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from http import HTTPStatus
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..contract import request_id_from
+from ..contract import HSTS_HEADER, SECURITY_HEADERS, request_id_from
 from .errors import error_response
 from .logging import request_id_var
 
@@ -18,6 +18,20 @@ logger = logging.getLogger(__name__)
 access_logger = logging.getLogger(f"{__package__}.access")
 
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: The contract's security headers, encoded once: adding them costs a list copy per answer.
+_SECURITY = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_HSTS = (HSTS_HEADER[0].lower().encode(), HSTS_HEADER[1].encode())
+
+
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+def security_headers(headers: RawHeaders, *, secure: bool) -> RawHeaders:
+    """Return the security headers ``headers`` lacks (a page such as /docs sets its own CSP)."""
+    wanted = [*_SECURITY, _HSTS] if secure else _SECURITY
+    present = {name for name, _ in headers}
+    return [header for header in wanted if header[0] not in present]
 
 
 def _header(scope: Scope, name: bytes) -> str:
@@ -29,18 +43,26 @@ def _header(scope: Scope, name: bytes) -> str:
 
 
 class RequestContextMiddleware:
-    """Give each request an id, log one access line, and turn crashes into a JSON 500.
+    """Give each request an id and the security headers, log one access line, answer crashes.
 
     A valid ``X-Request-ID`` sent by the client (or a proxy) is kept; otherwise a new
     one is made. The id is echoed in the response header, stored in
     ``request.state.request_id`` and attached to every log line written meanwhile.
+    Every answer, errors and probes included, gets ``contract.SECURITY_HEADERS``, and
+    HSTS over HTTPS when ``hsts`` is on (outside development).
     """
 
     def __init__(
-        self, app: ASGIApp, *, access_log: bool = True, quiet_paths: Collection[str] = ()
+        self,
+        app: ASGIApp,
+        *,
+        access_log: bool = True,
+        quiet_paths: Collection[str] = (),
+        hsts: bool = True,
     ) -> None:
         """Wrap ``app``; ``access_log=False`` skips the access log, ``quiet_paths`` skip it."""
         self.app = app
+        self.hsts = hsts
         self.access_log = access_log
         self.quiet_paths = frozenset(quiet_paths)
 
@@ -57,12 +79,15 @@ class RequestContextMiddleware:
         log_access = self.access_log and scope["path"] not in self.quiet_paths
         started = time.perf_counter() if log_access else 0.0
         status = 0
+        secure = self.hsts and scope.get("scheme") == "https"
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), id_header]
+                headers = list(message.get("headers", ()))
+                extra = security_headers(headers, secure=secure)
+                message["headers"] = [*headers, *extra, id_header]
             await send(message)
 
         try:

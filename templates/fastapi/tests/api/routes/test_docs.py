@@ -46,3 +46,15 @@ def test_openapi_documents_the_error_shape(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "ErrorResponse" in schema["components"]["schemas"]
     assert "4XX" in schema["paths"][BODY_PATH]["post"]["responses"]
+
+
+def test_swagger_ui_keeps_no_token_in_local_storage(client: TestClient) -> None:
+    """persistAuthorization would keep an access token in the browser's localStorage."""
+    assert "persistAuthorization: false" in client.get("/docs/init.js").text
+
+
+def test_docs_pages_cannot_be_framed(client: TestClient) -> None:
+    for path in ("/docs", "/redoc"):
+        response = client.get(path)
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-frame-options"] == "DENY"
