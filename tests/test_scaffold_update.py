@@ -16,6 +16,7 @@ from scaffold.errors import (
     EXIT_ANSWER,
     EXIT_DIRTY,
     EXIT_UPDATE_APPLIED_WITH_CONFLICTS,
+    EXIT_VERIFY_FAILED,
 )
 
 runner = CliRunner()
@@ -158,3 +159,39 @@ def test_data_turns_metrics_on_like_a_project_made_with_it(tmp_path: Path) -> No
     assert [name for name in got if got[name] != want[name]] == []
     assert yaml.safe_load((updated / ".copier-answers.yml").read_text())["metrics"] is True
     assert any("metrics" in name for name in got)
+
+
+def test_verify_failure_leaves_the_project_untouched(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    start = text.index("requires-python")
+    end = text.index("\n", start)
+    pyproject.write_text(text[:start] + 'requires-python = ">=3.99"' + text[end:])
+    commit_all(project, "a Python nobody has")
+    before = tree(project)
+    code, output = update(project, "--to", V2, "--verify")
+    assert code == EXIT_VERIFY_FAILED, output
+    assert "'uv sync' failed" in output and "3.99" in output and "not touched" in output
+    assert tree(project) == before
+
+
+@pytest.mark.slow
+def test_verify_applies_when_the_copy_passes_its_tests(project: Path) -> None:
+    code, output = update(project, "--to", V2, "--verify")
+    assert code == 0, output
+    assert recorded(project) == V2
+    assert (project / "SECURITY.md").is_file()
+    assert not (project / ".venv").exists()  # The install happened in the scratch copy.
+
+
+@pytest.mark.slow
+def test_verify_failing_tests_leave_the_project_untouched(project: Path) -> None:
+    (project / "tests" / "test_broken_by_us.py").write_text(
+        "def test_broken() -> None:\n    assert False\n"
+    )
+    commit_all(project, "a failing test")
+    before = tree(project)
+    code, output = update(project, "--to", V2, "--verify")
+    assert code == EXIT_VERIFY_FAILED, output
+    assert "'uv run pytest -q' failed" in output and "1 failed" in output
+    assert tree(project) == before

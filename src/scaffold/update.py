@@ -356,7 +356,9 @@ def _lines(content: bytes | None) -> list[str]:
 
 def _verify(copy: Path) -> None:
     """Install the updated copy and run its own tests; raise when either fails."""
-    uv = shutil.which("uv")
+    from scaffold.lock import uv_binary
+
+    uv = uv_binary()
     if uv is None:
         raise VerifyFailedError(step="uv sync", detail="uv is not installed or not on PATH")
     steps = (
@@ -372,4 +374,7 @@ def _verify(copy: Path) -> None:
         )
         if result.returncode != 0:
             output = (result.stdout + result.stderr).strip().splitlines()
-            raise VerifyFailedError(step=label, detail=output[-1] if output else "")
+            # uv names the cause on its "error:" line; pytest sums up on its last line.
+            errors = [line for line in output if line.startswith("error:")]
+            detail = errors[0] if errors and label == "uv sync" else (output or [""])[-1]
+            raise VerifyFailedError(step=label, detail=detail.strip())
