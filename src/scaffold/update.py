@@ -127,17 +127,18 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
     if dirty and not options.allow_dirty:
         raise DirtyProjectError(path=project, reason=dirty)
     target = options.to or _default_target(source)
+    data = _checked_data(source, target, options.data)
     if options.dry_run or options.verify:
         with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
             copy = Path(scratch) / project.name
             shutil.copytree(project, copy, symlinks=True)
-            _run_update(copy, target, options)
+            _run_update(copy, target, data, options)
             if options.verify:
                 _verify(copy)
             else:
                 return _compare(project, copy, source, recorded, options.conflict)
     before = _snapshot(project)
-    _run_update(project, target, options)
+    _run_update(project, target, data, options)
     added, changed, removed = _differences(before, _snapshot(project))
     conflicts = _conflicts(project, (*added, *changed), options.conflict)
     return UpdateResult(
@@ -185,7 +186,9 @@ def _default_target(source: str) -> str | None:
     return None
 
 
-def _run_update(project: Path, target: str | None, options: UpdateOptions) -> None:
+def _run_update(
+    project: Path, target: str | None, data: dict[str, Any], options: UpdateOptions
+) -> None:
     """Run copier's update; uncommitted work (``allow_dirty``) is stashed around it.
 
     copier refuses a dirty repository, so the work is put aside with ``git stash``
@@ -201,7 +204,7 @@ def _run_update(project: Path, target: str | None, options: UpdateOptions) -> No
             raise RenderError(reason=f"git stash failed: {_last(stash.stderr)}")
         stashed = True
     try:
-        _copier_update(project, target, options)
+        _copier_update(project, target, data, options)
     finally:
         if stashed:
             _git(project, "stash", "pop", "--quiet")
@@ -212,7 +215,9 @@ def _last(text: str) -> str:
     return lines[-1] if lines else "no reason given"
 
 
-def _copier_update(project: Path, target: str | None, options: UpdateOptions) -> None:
+def _copier_update(
+    project: Path, target: str | None, data: dict[str, Any], options: UpdateOptions
+) -> None:
     from copier import run_update
     from copier.errors import CopierError
 
@@ -221,7 +226,7 @@ def _copier_update(project: Path, target: str | None, options: UpdateOptions) ->
             warnings.simplefilter("ignore")  # Dirty-template notes: not ours to show.
             run_update(
                 project,
-                data=dict(options.data),
+                data=data,
                 vcs_ref=target,
                 use_prereleases=target is not None,
                 defaults=not options.ask,
@@ -237,7 +242,7 @@ def _copier_update(project: Path, target: str | None, options: UpdateOptions) ->
         message = _first_line(exc)
         if target and target in message:
             raise TemplateVersionNotFoundError(
-                source=str(read_answers(project).get("_src_path")), ref=target, available=()
+                source=_source(project), ref=target, available=_tags(_source(project))
             ) from exc
         raise InvalidAnswerError(reason=message) from exc
     except subprocess.CalledProcessError as exc:
@@ -245,7 +250,7 @@ def _copier_update(project: Path, target: str | None, options: UpdateOptions) ->
         detail = stderr.strip().splitlines()
         if target and any("pathspec" in line or "reference" in line for line in detail):
             raise TemplateVersionNotFoundError(
-                source=str(read_answers(project).get("_src_path")), ref=target, available=()
+                source=_source(project), ref=target, available=_tags(_source(project))
             ) from exc
         raise RenderError(reason=f"git failed: {detail[-1] if detail else exc}") from exc
     except OSError as exc:
@@ -253,10 +258,44 @@ def _copier_update(project: Path, target: str | None, options: UpdateOptions) ->
             text = str(exc).strip().splitlines()
             if target and any("pathspec" in line for line in text):
                 raise TemplateVersionNotFoundError(
-                    source=str(read_answers(project).get("_src_path")), ref=target, available=()
+                    source=_source(project), ref=target, available=_tags(_source(project))
                 ) from exc
             raise RenderError(reason=f"git failed: {text[-1] if text else exc}") from exc
         raise
+
+
+def _checked_data(source: str, target: str | None, data: dict[str, str]) -> dict[str, Any]:
+    """Refuse unknown questions and bad values as ``scaffold new`` does; booleans as bools."""
+    from scaffold.answers import check_data, read_questions
+    from scaffold.render import is_remote
+
+    if not data:
+        return {}
+    questions = read_questions(source, target, remote=is_remote(source))
+    return dict(data) if questions is None else check_data(data, questions)
+
+
+def _source(project: Path) -> str:
+    return str(read_answers(project).get("_src_path"))
+
+
+def _tags(source: str) -> list[str]:
+    """The template's tags, for the message about a version it lacks (best effort)."""
+    from scaffold.render import is_remote
+
+    where = source if is_remote(source) else str(Path(source).expanduser())
+    result = subprocess.run(
+        ["git", "ls-remote", "--tags", "--refs", where],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return [
+        line.split("refs/tags/", 1)[1]
+        for line in result.stdout.splitlines()
+        if "refs/tags/" in line
+    ]
 
 
 def _first_line(exc: BaseException) -> str:
