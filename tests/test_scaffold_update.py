@@ -15,6 +15,7 @@ from scaffold.decision import DECISION_FILE
 from scaffold.errors import (
     EXIT_ANSWER,
     EXIT_DIRTY,
+    EXIT_TEMPLATE,
     EXIT_UPDATE_APPLIED_WITH_CONFLICTS,
     EXIT_VERIFY_FAILED,
 )
@@ -194,4 +195,22 @@ def test_verify_failing_tests_leave_the_project_untouched(project: Path) -> None
     code, output = update(project, "--to", V2, "--verify")
     assert code == EXIT_VERIFY_FAILED, output
     assert "'uv run pytest -q' failed" in output and "1 failed" in output
+    assert tree(project) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (("--data", "colour=blue"), EXIT_ANSWER, "unknown template question(s): colour"),
+        (("--data", "docker=maybe"), EXIT_ANSWER, "expected true or false"),
+        (("--to", "v9.9.9"), EXIT_TEMPLATE, f"its versions: {V1}, {V2}"),
+    ],
+)
+def test_bad_input_is_one_line_and_touches_nothing(
+    project: Path, args: tuple[str, ...], code: int, fragment: str
+) -> None:
+    before = tree(project)
+    got, output = update(project, *args)
+    assert got == code, output
+    assert fragment in output and len(output.strip().splitlines()) == 1
     assert tree(project) == before
