@@ -214,3 +214,13 @@ def test_bad_input_is_one_line_and_touches_nothing(
     assert got == code, output
     assert fragment in output and len(output.strip().splitlines()) == 1
     assert tree(project) == before
+
+
+def test_allow_dirty_keeps_overlapping_work_in_the_stash(project: Path) -> None:
+    gitignore = project / ".gitignore"
+    gitignore.write_text(gitignore.read_text() + "# not committed yet\n")
+    code, output = update(project, "--to", V2, "--allow-dirty")
+    assert code == 0, output
+    assert recorded(project) == V2
+    assert "git stash pop" in output
+    assert "# not committed yet" in git(project, "stash", "show", "-p")

@@ -545,6 +545,8 @@ def update_command(
         typer.echo("Nothing was written.")
         return
     typer.echo(f"Updated {_quoted(result.project)}, {versions}: {len(result.files)} file(s)")
+    for note in result.notes:
+        typer.echo(f"warning: {note}", err=True)
     for label, names in marks:
         for name in names:
             typer.echo(f"  {label}: {name}")

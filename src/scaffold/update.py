@@ -81,6 +81,8 @@ class UpdateResult:
     applied: bool
     diff: str = ""
     """The unified diff of the update (dry runs only)."""
+    notes: tuple[str, ...] = ()
+    """Things the user must know (a stash that could not be brought back cleanly)."""
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -138,7 +140,7 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
             else:
                 return _compare(project, copy, source, recorded, options.conflict)
     before = _snapshot(project)
-    _run_update(project, target, data, options)
+    notes = _run_update(project, target, data, options)
     added, changed, removed = _differences(before, _snapshot(project))
     conflicts = _conflicts(project, (*added, *changed), options.conflict)
     return UpdateResult(
@@ -151,6 +153,7 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
         removed,
         conflicts,
         applied=True,
+        notes=notes,
     )
 
 
@@ -188,12 +191,12 @@ def _default_target(source: str) -> str | None:
 
 def _run_update(
     project: Path, target: str | None, data: dict[str, Any], options: UpdateOptions
-) -> None:
+) -> tuple[str, ...]:
     """Run copier's update; uncommitted work (``allow_dirty``) is stashed around it.
 
     copier refuses a dirty repository, so the work is put aside with ``git stash``
-    and brought back afterwards; where it overlaps the update, git leaves
-    conflict markers (and keeps the stash entry) as it does for any stash.
+    and brought back afterwards. When git cannot bring it back (it overlaps files
+    the update changed), the stash entry is kept and a note says so.
     """
     stashed = False
     if options.allow_dirty and _dirty(project).startswith("uncommitted"):
@@ -203,11 +206,17 @@ def _run_update(
         if stash.returncode != 0:
             raise RenderError(reason=f"git stash failed: {_last(stash.stderr)}")
         stashed = True
+    popped = None
     try:
         _copier_update(project, target, data, options)
     finally:
-        if stashed:
-            _git(project, "stash", "pop", "--quiet")
+        popped = _git(project, "stash", "pop", "--quiet") if stashed else None
+    if popped is not None and popped.returncode != 0:
+        return (
+            "your uncommitted changes overlap files the update changed, so they stay in "
+            "'git stash list': review and commit the update, then run 'git stash pop'",
+        )
+    return ()
 
 
 def _last(text: str) -> str:
