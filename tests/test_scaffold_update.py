@@ -224,3 +224,27 @@ def test_allow_dirty_keeps_overlapping_work_in_the_stash(project: Path) -> None:
     assert recorded(project) == V2
     assert "git stash pop" in output
     assert "# not committed yet" in git(project, "stash", "show", "-p")
+
+
+def test_new_questions_take_their_defaults_and_answers_are_kept(tmp_path: Path) -> None:
+    """Without a terminal nothing is asked: a new question gets its default, old answers stay."""
+    template = two_version_template(tmp_path / "template")
+    config = template / "copier.yml"
+    config.write_text(config.read_text() + "\nsupport_email:\n  type: str\n  default: ops@x.test\n")
+    commit_all(template, "a new question")
+    git(template, "tag", "v3.0.0")
+    project = generate(
+        tmp_path / "project",
+        "--template",
+        str(template),
+        "--vcs-ref",
+        V1,
+        "--data",
+        "description=Our own words",
+    )
+    result = runner.invoke(app, ["update", str(project), "--to", "v3.0.0"])  # no --no-input
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == "v3.0.0"
+    assert answers["support_email"] == "ops@x.test"
+    assert answers["description"] == "Our own words"
