@@ -468,6 +468,99 @@ def check_command(
     raise typer.Exit(report.exit_code)
 
 
+@app.command("update", cls=_Command)
+def update_command(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PATH", help="The project, or any folder inside it.", show_default=False
+        ),
+    ] = Path("."),
+    to: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--to",
+            metavar="VERSION",
+            help="Template version (tag or commit). \\[default: this scaffold's template; "
+            "for another template source, its newest release]",
+        ),
+    ] = None,
+    data: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Change an answer (repeatable)."),
+    ] = None,
+    conflict: Annotated[
+        Literal["inline", "rej"],
+        typer.Option(
+            "--conflict", metavar="inline|rej", help="Leave conflicts as markers or .rej files."
+        ),
+    ] = "inline",
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show the files and the diff the update would make; write nothing."
+        ),
+    ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Update a scratch copy, run uv sync and its tests; apply only if they pass.",
+        ),
+    ] = False,
+    allow_dirty: Annotated[
+        bool, typer.Option("--allow-dirty", help="Update even with uncommitted changes.")
+    ] = False,
+    no_input: NoInput = False,
+) -> None:
+    """Update the project from its template; exit 0, 12 or 13 (see README).
+
+    Answered questions are never asked again; new ones are asked in a terminal
+    and take their defaults with --no-input or without one.
+    """
+    from scaffold.errors import EXIT_UPDATE_APPLIED_WITH_CONFLICTS
+    from scaffold.update import NEXT_STEPS, UpdateOptions, update_project
+
+    options = UpdateOptions(
+        to=to,
+        data=_parse_data(data or []),
+        conflict=conflict,
+        dry_run=dry_run,
+        allow_dirty=allow_dirty,
+        ask=_interactive(no_input),
+        verify=verify,
+    )
+    result = update_project(path, options)
+    versions = f"{result.recorded} -> {result.target}"
+    marks = [("added", result.added), ("changed", result.changed), ("removed", result.removed)]
+    if not result.applied:
+        typer.echo(f"Dry run, {versions}: {len(result.files)} file(s) would change")
+        for label, names in marks:
+            for name in names:
+                typer.echo(f"  {label}: {name}")
+        for name in result.conflicts:
+            typer.echo(f"  would conflict: {name}")
+        if result.diff:
+            typer.echo(result.diff, nl=False)
+        typer.echo("Nothing was written.")
+        return
+    typer.echo(f"Updated {_quoted(result.project)}, {versions}: {len(result.files)} file(s)")
+    for note in result.notes:
+        typer.echo(f"warning: {note}", err=True)
+    for label, names in marks:
+        for name in names:
+            typer.echo(f"  {label}: {name}")
+    if result.conflicts:
+        typer.echo(f"Conflicts left in {len(result.conflicts)} file(s); resolve them, then commit:")
+        for name in result.conflicts:
+            typer.echo(f"  conflict: {name}")
+    typer.echo("Next steps:")
+    for step in NEXT_STEPS:
+        typer.echo(f"  {step}")
+    if result.conflicts:
+        raise typer.Exit(EXIT_UPDATE_APPLIED_WITH_CONFLICTS)
+
+
 def _parse_data(pairs: list[str]) -> dict[str, str]:
     data: dict[str, str] = {}
     for pair in pairs:

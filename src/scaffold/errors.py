@@ -18,6 +18,7 @@ from pathlib import Path
 __all__ = [
     "EXIT_ANSWER",
     "EXIT_DESTINATION",
+    "EXIT_DIRTY",
     "EXIT_HANGUP",
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
@@ -29,10 +30,14 @@ __all__ = [
     "EXIT_TERMINATED",
     "EXIT_UPDATE_AVAILABLE",
     "EXIT_UPDATE_CONFLICT",
+    "EXIT_UPDATE_APPLIED_WITH_CONFLICTS",
     "EXIT_USAGE",
+    "EXIT_VERIFY_FAILED",
     "DestinationNotEmptyError",
     "DestinationUnusableError",
+    "DirtyProjectError",
     "FileSystemError",
+    "FrameworkChangeError",
     "GitMissingError",
     "IncompatibleAnswerError",
     "InvalidAnswerError",
@@ -47,6 +52,7 @@ __all__ = [
     "TemplateVersionNotFoundError",
     "UnknownAnswerKeyError",
     "UnversionedProjectError",
+    "VerifyFailedError",
 ]
 
 EXIT_OK = 0
@@ -67,10 +73,17 @@ EXIT_SYSTEM = 7
 too long for the file system, a kernel file system such as ``/proc``."""
 EXIT_MISSING_TOOL = 8
 """A program scaffold needs (git) is not installed or not on ``PATH``."""
+EXIT_DIRTY = 9
+"""``scaffold update``: the project has uncommitted changes or is not a git repository."""
 EXIT_UPDATE_AVAILABLE = 10
 """``scaffold check``: a newer template version exists and would merge cleanly."""
 EXIT_UPDATE_CONFLICT = 11
 """``scaffold check``: updating to the newest template version would leave conflicts."""
+EXIT_UPDATE_APPLIED_WITH_CONFLICTS = 12
+"""``scaffold update``: the update was applied and left conflicts to resolve."""
+EXIT_VERIFY_FAILED = 13
+"""``scaffold update --verify``: the updated scratch copy failed to install or its tests
+failed; the project was not touched."""
 EXIT_INTERNAL = 70
 """A bug in scaffold: an unexpected exception (``SCAFFOLD_DEBUG=1`` shows it)."""
 EXIT_INTERRUPTED = 130
@@ -282,4 +295,43 @@ class UnversionedProjectError(ScaffoldError, ValueError):
         super().__init__(
             f"{path} records no {missing}: the project was not made from a versioned "
             "(git) template, so there is nothing to compare it with"
+        )
+
+
+class DirtyProjectError(ScaffoldError):
+    """``scaffold update`` will not merge into uncommitted work."""
+
+    exit_code = EXIT_DIRTY
+
+    def __init__(self, *, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} cannot be updated: {reason}; commit or stash first, or pass --allow-dirty"
+        )
+
+
+class FrameworkChangeError(ScaffoldError, ValueError):
+    """``--data framework=...`` on an update: a rewrite, not an update."""
+
+    exit_code = EXIT_ANSWER
+
+    def __init__(self, *, current: str, wanted: str) -> None:
+        super().__init__(
+            f"--data framework={wanted}: this project is built on {current}, and switching "
+            "the framework is a rewrite, not an update; generate a new project with "
+            f"scaffold new --framework {wanted} and move your code into it"
+        )
+
+
+class VerifyFailedError(ScaffoldError):
+    """``scaffold update --verify``: the updated scratch copy did not pass."""
+
+    exit_code = EXIT_VERIFY_FAILED
+
+    def __init__(self, *, step: str, detail: str) -> None:
+        self.step = step
+        tail = f": {detail}" if detail else ""
+        super().__init__(
+            f"update not applied: '{step}' failed in the updated copy{tail}; "
+            "the project was not touched"
         )

@@ -1,0 +1,428 @@
+"""``scaffold update``: take a newer template version (or changed answers) into a project.
+
+``update_project`` runs copier's own update (``copier.run_update``) on a project
+that git has committed: scaffold's own template is synced into the local store
+first and the default target is the template version of the installed scaffold
+(development and pre-release builds included); a project from another template
+source updates from that source directly, to the version copier would pick.
+Answered questions are never asked again. ``dry_run`` and ``verify`` compute the
+update in a scratch copy of the project (its ``.git`` included), so the project
+itself is only written when the update is really applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from scaffold.decision import ANSWERS_FILE, find_project, read_answers
+from scaffold.errors import (
+    DirtyProjectError,
+    FrameworkChangeError,
+    GitMissingError,
+    InvalidAnswerError,
+    ProjectNotFoundError,
+    RenderError,
+    TemplateVersionNotFoundError,
+    UnversionedProjectError,
+    VerifyFailedError,
+)
+
+__all__ = ["UpdateOptions", "UpdateResult", "update_project"]
+
+ConflictMode = Literal["inline", "rej"]
+
+NEXT_STEPS = (
+    "uv lock && uv sync",
+    "apply database migrations if the update added any (see the README)",
+    "uv run pytest -q",
+)
+"""What to run after an update, in order."""
+
+_MARKERS = (b"<<<<<<< ", b">>>>>>> ")
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateOptions:
+    """How to update a project."""
+
+    to: str | None = None
+    """Template version (git tag or commit); default: see ``update_project``."""
+    data: dict[str, str] = field(default_factory=dict)
+    """Answers to change (``--data KEY=VALUE``)."""
+    conflict: ConflictMode = "inline"
+    dry_run: bool = False
+    allow_dirty: bool = False
+    ask: bool = False
+    """Ask new questions in the terminal; otherwise they take their defaults."""
+    verify: bool = False
+    """Update a scratch copy, install it and run its tests; apply only if they pass."""
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    """What an update changed (or, for a dry run, would change)."""
+
+    project: Path
+    source: str
+    recorded: str
+    target: str
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    conflicts: tuple[str, ...]
+    applied: bool
+    diff: str = ""
+    """The unified diff of the update (dry runs only)."""
+    notes: tuple[str, ...] = ()
+    """Things the user must know (a stash that could not be brought back cleanly)."""
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every file the update adds, changes or removes."""
+        return tuple(sorted((*self.added, *self.changed, *self.removed)))
+
+
+def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateResult:
+    """Update a generated project from its template.
+
+    Args:
+        path: The project's root or any folder inside it.
+        options: Target version, changed answers, conflict style, dry run, verify.
+
+    Returns:
+        The files added, changed and removed, and those left in conflict.
+
+    Raises:
+        ProjectNotFoundError: No answers file at or above ``path``.
+        UnversionedProjectError: The answers file names no source or version.
+        FrameworkChangeError: ``data`` switches the framework.
+        GitMissingError: git is not installed.
+        DirtyProjectError: The project has uncommitted changes (or is not a git
+            repository) and ``allow_dirty`` is off.
+        TemplateVersionNotFoundError: ``to`` names no version of the template.
+        RenderError: copier failed.
+        VerifyFailedError: ``verify`` is on and the updated copy failed to
+            install or its tests failed; the project was not touched.
+    """
+    options = options or UpdateOptions()
+    project = find_project(path) if path.is_dir() else None
+    if project is None:
+        raise ProjectNotFoundError(path=path.absolute())
+    answers = read_answers(project)
+    source, recorded = answers.get("_src_path"), answers.get("_commit")
+    if not isinstance(source, str) or not source:
+        raise UnversionedProjectError(path=project / ANSWERS_FILE, missing="template (_src_path)")
+    if not isinstance(recorded, str) or not recorded:
+        raise UnversionedProjectError(path=project / ANSWERS_FILE, missing="version (_commit)")
+    _refuse_framework_change(answers, options.data)
+    if shutil.which("git") is None:
+        raise GitMissingError(needed_for="updating the project")
+    dirty = _dirty(project)
+    if dirty and not options.allow_dirty:
+        raise DirtyProjectError(path=project, reason=dirty)
+    target = options.to or _default_target(source)
+    data = _checked_data(source, target, options.data)
+    if options.dry_run or options.verify:
+        with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
+            copy = Path(scratch) / project.name
+            shutil.copytree(project, copy, symlinks=True)
+            _run_update(copy, target, data, options)
+            if options.verify:
+                _verify(copy)
+            else:
+                return _compare(project, copy, source, recorded, options.conflict)
+    before = _snapshot(project)
+    notes = _run_update(project, target, data, options)
+    added, changed, removed = _differences(before, _snapshot(project))
+    conflicts = _conflicts(project, (*added, *changed), options.conflict)
+    return UpdateResult(
+        project,
+        source,
+        recorded,
+        _recorded_version(project, target),
+        added,
+        changed,
+        removed,
+        conflicts,
+        applied=True,
+        notes=notes,
+    )
+
+
+def _refuse_framework_change(answers: dict[str, Any], data: dict[str, str]) -> None:
+    wanted = data.get("framework")
+    current = answers.get("framework")
+    if wanted is not None and wanted.strip().lower() != str(current).lower():
+        raise FrameworkChangeError(current=str(current), wanted=wanted)
+
+
+def _dirty(project: Path) -> str:
+    """Why the project is not clean, or "" when git has committed all of it."""
+    result = _git(project, "status", "--porcelain", "--untracked-files=all")
+    if result.returncode != 0:
+        return "it is not a git repository"
+    lines = result.stdout.splitlines()
+    if not lines:
+        return ""
+    more = f" and {len(lines) - 1} more" if len(lines) > 1 else ""
+    return f"uncommitted changes ({lines[0][3:]}{more})"
+
+
+def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False)
+
+
+def _default_target(source: str) -> str | None:
+    """This scaffold's template tag for its own store; copier's choice for other sources."""
+    from scaffold import store
+
+    if Path(source).expanduser() == Path(store.store_location()).expanduser():
+        return store.sync(source).tag
+    return None
+
+
+def _run_update(
+    project: Path, target: str | None, data: dict[str, Any], options: UpdateOptions
+) -> tuple[str, ...]:
+    """Run copier's update; uncommitted work (``allow_dirty``) is stashed around it.
+
+    copier refuses a dirty repository, so the work is put aside with ``git stash``
+    and brought back afterwards. When git cannot bring it back (it overlaps files
+    the update changed), the stash entry is kept and a note says so.
+    """
+    stashed = False
+    if options.allow_dirty and _dirty(project).startswith("uncommitted"):
+        stash = _git(
+            project, "stash", "push", "--include-untracked", "--quiet", "-m", "scaffold update"
+        )
+        if stash.returncode != 0:
+            raise RenderError(reason=f"git stash failed: {_last(stash.stderr)}")
+        stashed = True
+    popped = None
+    try:
+        _copier_update(project, target, data, options)
+    finally:
+        popped = _git(project, "stash", "pop", "--quiet") if stashed else None
+    if popped is not None and popped.returncode != 0:
+        return (
+            "your uncommitted changes overlap files the update changed, so they stay in "
+            "'git stash list': review and commit the update, then run 'git stash pop'",
+        )
+    return ()
+
+
+def _last(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else "no reason given"
+
+
+def _copier_update(
+    project: Path, target: str | None, data: dict[str, Any], options: UpdateOptions
+) -> None:
+    from copier import run_update
+    from copier.errors import CopierError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Dirty-template notes: not ours to show.
+            run_update(
+                project,
+                data=data,
+                vcs_ref=target,
+                use_prereleases=target is not None,
+                defaults=not options.ask,
+                overwrite=True,
+                skip_answered=True,
+                conflict=options.conflict,
+                quiet=True,
+                unsafe=False,
+            )
+    except CopierError as exc:
+        raise RenderError(reason=_first_line(exc)) from exc
+    except ValueError as exc:
+        message = _first_line(exc)
+        if target and target in message:
+            raise TemplateVersionNotFoundError(
+                source=_source(project), ref=target, available=_tags(_source(project))
+            ) from exc
+        raise InvalidAnswerError(reason=message) from exc
+    except subprocess.CalledProcessError as exc:
+        stderr = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+        detail = stderr.strip().splitlines()
+        if target and any("pathspec" in line or "reference" in line for line in detail):
+            raise TemplateVersionNotFoundError(
+                source=_source(project), ref=target, available=_tags(_source(project))
+            ) from exc
+        raise RenderError(reason=f"git failed: {detail[-1] if detail else exc}") from exc
+    except OSError as exc:
+        if type(exc).__name__ == "ProcessExecutionError":
+            text = str(exc).strip().splitlines()
+            if target and any("pathspec" in line for line in text):
+                raise TemplateVersionNotFoundError(
+                    source=_source(project), ref=target, available=_tags(_source(project))
+                ) from exc
+            raise RenderError(reason=f"git failed: {text[-1] if text else exc}") from exc
+        raise
+
+
+def _checked_data(source: str, target: str | None, data: dict[str, str]) -> dict[str, Any]:
+    """Refuse unknown questions and bad values as ``scaffold new`` does; booleans as bools."""
+    from scaffold.answers import check_data, read_questions
+    from scaffold.render import is_remote
+
+    if not data:
+        return {}
+    questions = read_questions(source, target, remote=is_remote(source))
+    return dict(data) if questions is None else check_data(data, questions)
+
+
+def _source(project: Path) -> str:
+    return str(read_answers(project).get("_src_path"))
+
+
+def _tags(source: str) -> list[str]:
+    """The template's tags, for the message about a version it lacks (best effort)."""
+    from scaffold.render import is_remote
+
+    where = source if is_remote(source) else str(Path(source).expanduser())
+    result = subprocess.run(
+        ["git", "ls-remote", "--tags", "--refs", where],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return [
+        line.split("refs/tags/", 1)[1]
+        for line in result.stdout.splitlines()
+        if "refs/tags/" in line
+    ]
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _recorded_version(project: Path, fallback: str | None) -> str:
+    commit = read_answers(project).get("_commit")
+    return str(commit) if commit else (fallback or "")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    """Every file outside ``.git`` with its bytes (a symbolic link as its target)."""
+    files: dict[str, bytes] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [name for name in dirs if name != ".git"]
+        for name in names:
+            item = Path(folder) / name
+            key = item.relative_to(root).as_posix()
+            files[key] = (
+                b"symlink:" + str(item.readlink()).encode()
+                if item.is_symlink()
+                else item.read_bytes()
+            )
+    return files
+
+
+def _differences(
+    before: dict[str, bytes], after: dict[str, bytes]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    added = tuple(sorted(set(after) - set(before)))
+    removed = tuple(sorted(set(before) - set(after)))
+    changed = tuple(sorted(k for k in set(before) & set(after) if before[k] != after[k]))
+    return added, changed, removed
+
+
+def _conflicts(root: Path, touched: tuple[str, ...], mode: ConflictMode) -> tuple[str, ...]:
+    """Files the update left in conflict: ``.rej`` files, or files with conflict markers."""
+    if mode == "rej":
+        return tuple(sorted(name[: -len(".rej")] for name in touched if name.endswith(".rej")))
+    found = []
+    for name in touched:
+        try:
+            lines = (root / name).read_bytes().splitlines()
+        except OSError:
+            continue
+        if any(line.startswith(_MARKERS[0]) for line in lines) and any(
+            line.startswith(_MARKERS[1]) for line in lines
+        ):
+            found.append(name)
+    return tuple(sorted(found))
+
+
+def _compare(
+    project: Path, copy: Path, source: str, recorded: str, mode: ConflictMode
+) -> UpdateResult:
+    before, after = _snapshot(project), _snapshot(copy)
+    added, changed, removed = _differences(before, after)
+    diff: list[str] = []
+    for name in sorted((*added, *changed, *removed)):
+        old, new = before.get(name), after.get(name)
+        diff.extend(
+            difflib.unified_diff(
+                _lines(old),
+                _lines(new),
+                fromfile="/dev/null" if old is None else f"a/{name}",
+                tofile="/dev/null" if new is None else f"b/{name}",
+            )
+        )
+    return UpdateResult(
+        project,
+        source,
+        recorded,
+        _recorded_version(copy, None),
+        added,
+        changed,
+        removed,
+        _conflicts(copy, (*added, *changed), mode),
+        applied=False,
+        diff="".join(diff),
+    )
+
+
+def _lines(content: bytes | None) -> list[str]:
+    if content is None:
+        return []
+    try:
+        text = content.decode()
+    except UnicodeDecodeError:
+        return ["(binary file)\n"]
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def _verify(copy: Path) -> None:
+    """Install the updated copy and run its own tests; raise when either fails."""
+    from scaffold.lock import uv_binary
+
+    uv = uv_binary()
+    if uv is None:
+        raise VerifyFailedError(step="uv sync", detail="uv is not installed or not on PATH")
+    steps = (
+        ("uv sync", [uv, "sync", "--quiet"]),
+        ("uv run pytest -q", [uv, "run", "pytest", "-q"]),
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+    }
+    for label, command in steps:
+        result = subprocess.run(
+            command, cwd=copy, capture_output=True, text=True, check=False, env=env, timeout=1800
+        )
+        if result.returncode != 0:
+            output = (result.stdout + result.stderr).strip().splitlines()
+            # uv names the cause on its "error:" line; pytest sums up on its last line.
+            errors = [line for line in output if line.startswith("error:")]
+            detail = errors[0] if errors and label == "uv sync" else (output or [""])[-1]
+            raise VerifyFailedError(step=label, detail=detail.strip())
