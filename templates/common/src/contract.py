@@ -42,6 +42,7 @@ ERROR_CODES: dict[int, str] = {
     500: "internal_error",
     503: "not_ready",
 }
+UNAVAILABLE = "unavailable"  #: the 503 code when a dependency (the database) fails a request
 
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 
