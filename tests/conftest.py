@@ -24,6 +24,15 @@ GIT_IDENTITY = {
 }
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-seconds",
+        type=int,
+        default=30,
+        help="time budget of each PostgreSQL schemathesis run in test_database_faults.py",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # pytest-xdist's marker, declared here too so that runs without xdist accept it.
     config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
