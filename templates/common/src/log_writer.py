@@ -9,6 +9,7 @@ request ever waits for the database.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import queue
@@ -52,13 +53,18 @@ class BackgroundWriter(Generic[T]):
         self._capacity = capacity
         self._batch_size = batch_size
         self._lock = threading.Lock()
-        self._queue: queue.Queue[T] = queue.Queue(capacity)
+        # ``None`` tells the thread to stop (see :meth:`close`).
+        self._queue: queue.Queue[T | None] = queue.Queue(capacity)
         self._pid: int | None = None
+        self._closed = False
         self._lost = 0
         self._next_report = 0.0
 
     def submit(self, rows: Iterable[T]) -> None:
         """Queue ``rows`` for writing; never blocks, drops them when the queue is full."""
+        if self._closed:
+            self._lose(sum(1 for _ in rows), "the writer is closed")
+            return
         pending = self._started()
         dropped = 0
         for row in rows:
@@ -81,7 +87,20 @@ class BackgroundWriter(Generic[T]):
                 pending.all_tasks_done.wait(remaining)
         return True
 
-    def _started(self) -> queue.Queue[T]:
+    def close(self, timeout: float = 10.0) -> None:
+        """Write what is queued (for up to ``timeout`` seconds), then stop the thread.
+
+        Call it before the database engine is disposed (on shutdown); rows submitted
+        afterwards are dropped.
+        """
+        self._closed = True
+        if self._pid == os.getpid():
+            self.flush(timeout)
+            # A queue still full means the database is stuck: the daemon thread ends at exit.
+            with contextlib.suppress(queue.Full):
+                self._queue.put_nowait(None)
+
+    def _started(self) -> queue.Queue[T | None]:
         if self._pid == os.getpid():
             return self._queue
         with self._lock:
@@ -95,13 +114,23 @@ class BackgroundWriter(Generic[T]):
 
     def _run(self) -> None:
         pending = self._queue
-        while True:
-            batch = [pending.get()]
-            while len(batch) < self._batch_size:
+        stopping = False
+        while not stopping:
+            batch: list[T] = []
+            item = pending.get()
+            while item is not None:
+                batch.append(item)
+                if len(batch) == self._batch_size:
+                    break
                 try:
-                    batch.append(pending.get_nowait())
+                    item = pending.get_nowait()
                 except queue.Empty:
                     break
+            else:
+                stopping = True
+                pending.task_done()
+            if not batch:
+                continue
             try:
                 self._write(batch)
             except Exception as error:  # best effort: count, log, go on
