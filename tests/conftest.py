@@ -42,6 +42,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="folder for the generated and installed projects the slow tests share "
         f"(default: {DEFAULT_PROJECT_CACHE} under the rootdir; env SCAFFOLD_PROJECT_CACHE)",
     )
+    parser.addoption(
+        "--fuzz-seconds",
+        type=int,
+        default=30,
+        help="time budget of each PostgreSQL schemathesis run in test_database_faults.py",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -168,8 +168,12 @@ def run_schemathesis(
     examples: int,
     seconds: int,
     headers: dict[str, str] | None = None,
+    seed: int | None = None,
 ) -> None:
-    """Fuzz ``base``'s own ``/openapi.json`` with every check; fail on any finding."""
+    """Fuzz ``base``'s own ``/openapi.json`` with every check; fail on any finding.
+
+    A ``seed`` makes the run reproducible (the same cases in the same order).
+    """
     status, _, body = http("GET", f"{base}/openapi.json")
     assert status == 200, f"GET /openapi.json answered {status}: {body[:200]!r}"
     st = Path(sys.executable).with_name("st")
@@ -194,6 +198,8 @@ def run_schemathesis(
     ]
     for name, value in (headers or {}).items():
         command += ["--header", f"{name}: {value}"]
+    if seed is not None:
+        command += ["--seed", str(seed)]
     result = subprocess.run(
         command, cwd=workdir, capture_output=True, text=True, timeout=seconds + 90, check=False
     )

@@ -45,6 +45,7 @@ ERROR_CODES: dict[int, str] = {
     500: "internal_error",
     503: "not_ready",
 }
+UNAVAILABLE = "unavailable"  #: the 503 code when a dependency (the database) fails a request
 
 #: The policy of every answer; a page that needs more (the API docs) sends its own.
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -1,4 +1,11 @@
-"""Apply the Alembic migrations: ``python -m <package>.db.migrate`` or ``alembic upgrade head``."""
+"""Apply the Alembic migrations: ``python -m <package>.db.migrate`` or ``alembic upgrade head``.
+
+Run it once per deploy, before the new servers start (a Kubernetes Job, a compose
+one-shot service). Several runs at once are safe: ``migrations/env.py`` holds
+:func:`~.engine.migration_lock` (a PostgreSQL advisory lock keyed by
+:data:`MIGRATION_LOCK_KEY`) for the whole upgrade, so they take turns, and the later
+ones find the schema up to date.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,10 @@ from alembic import command
 from alembic.config import Config
 
 from ..core.config import get_settings
+from .engine import migration_lock_key
+
+#: This package's advisory lock: every process that migrates its database takes it.
+MIGRATION_LOCK_KEY = migration_lock_key(get_settings.__module__.split(".")[0])
 
 
 def alembic_config(url: str) -> Config:
@@ -21,7 +32,7 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision``."""
+    """Bring the database at ``url`` up to ``revision``, one process at a time."""
     command.upgrade(alembic_config(url), revision)
 
 
