@@ -66,6 +66,7 @@ CONNECT_TIMEOUT = 2
 #: Longest a request may take during the outage: a pool wait, a connect attempt, slack.
 OUTAGE_BOUND = 2 * CONNECT_TIMEOUT + 3.0
 
+
 def _installed(projects: Projects, framework: str, database: str, ml: str) -> Installed:
     return projects.get(framework, database=database, ml=ml)  # shared with the matrix
 

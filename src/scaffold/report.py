@@ -138,5 +138,7 @@ def next_steps(project: NewProject) -> str:
         steps.append(f"docker build -t {package.replace('_', '-')} .")
     steps.append('git init && git add -A && git commit -m "Start from scaffold"')
     lines = ["Next steps:", *(f"  {step}" for step in steps)]
-    lines.append("Later, to pull template improvements: scaffold update (preview: scaffold update --dry-run)")
+    lines.append(
+        "Later, to pull template improvements: scaffold update (preview: scaffold update --dry-run)"
+    )
     return "\n".join(lines)
