@@ -125,7 +125,13 @@ def test_session_api_is_closed_to_anonymous_callers(projects: Projects) -> None:
             f"{app.base}{API}/predict", "POST", body, json_headers | bearer
         )
         assert status == 200, answer[:300]
-        assert _prediction_rows(installed) == before + 1  # the count would have seen a write
+        # The log is written in the background: wait for the authorised row, then make
+        # sure no second row (the anonymous request's) follows it.
+        deadline = time.monotonic() + 15
+        while _prediction_rows(installed) == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+        assert _prediction_rows(installed) == before + 1
 
 
 @contextlib.contextmanager

@@ -61,8 +61,11 @@ def test_new_locks_the_project_and_says_so(tmp_path: Path) -> None:
     assert "warning" not in err
     checked = uv_lock_is_current(tmp_path / "svc")
     assert checked.returncode == 0, checked.stderr
-    # The lock is made, not rendered: copier does not list it among the project's files.
-    assert f"({len(files(tmp_path / 'svc')) - 1} files)" in out
+    # The lock and the decision record are made, not rendered: copier does not list them
+    # among the project's files.
+    made = {LOCK_FILE, "docs/decisions/0001-framework.md"}
+    assert (tmp_path / "svc" / "docs/decisions/0001-framework.md").is_file()
+    assert f"({len(files(tmp_path / 'svc')) - len(made)} files)" in out
 
 
 def test_copier_update_leaves_the_lock_alone(tmp_path: Path) -> None:
@@ -234,7 +237,7 @@ def test_sigterm_while_locking_leaves_nothing_and_stops_uv(tmp_path: Path) -> No
 def test_scaffold_runs_the_uv_binary_its_uv_dependency_ships() -> None:
     from uv import find_uv_bin
 
-    runtime = [r for r in requires("scaffold") or [] if "extra ==" not in r]
+    runtime = [r for r in requires("scaffold-mlweb") or [] if "extra ==" not in r]
     assert any(r.replace(" ", "").startswith("uv>=") for r in runtime), runtime
     assert uv_binary() == find_uv_bin()
     version = subprocess.run([find_uv_bin(), "--version"], capture_output=True, text=True)

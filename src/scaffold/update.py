@@ -404,7 +404,7 @@ def _lines(content: bytes | None) -> list[str]:
 
 def _verify(copy: Path) -> None:
     """Install the updated copy and run its own tests; raise when either fails."""
-    from scaffold.lock import uv_binary
+    from scaffold.lock import failure_reason, uv_binary
 
     uv = uv_binary()
     if uv is None:
@@ -421,8 +421,8 @@ def _verify(copy: Path) -> None:
             command, cwd=copy, capture_output=True, text=True, check=False, env=env, timeout=1800
         )
         if result.returncode != 0:
-            output = (result.stdout + result.stderr).strip().splitlines()
-            # uv names the cause on its "error:" line; pytest sums up on its last line.
-            errors = [line for line in output if line.startswith("error:")]
-            detail = errors[0] if errors and label == "uv sync" else (output or [""])[-1]
+            if label == "uv sync":  # uv's report, its wrapped lines joined, in one line
+                detail = failure_reason(result.stderr, result.returncode)
+            else:  # pytest sums up on its last line
+                detail = ((result.stdout + result.stderr).strip().splitlines() or [""])[-1]
             raise VerifyFailedError(step=label, detail=detail.strip())
