@@ -119,20 +119,22 @@ def load_or_train(
             file fails the checks of ``load_model``. The message is one line naming
             the path.
     """
-    found = _existing(path, expected_sha256)
-    if found is not None:
-        return found
     if not train_if_missing:
-        raise ModelArtifactError(
-            path=path,
-            reason=f"no model file; train one with `{train_command()}` "
-            "(or point MODEL_PATH at one)",
-        )
+        found = _existing(path, expected_sha256)
+        if found is None:
+            raise ModelArtifactError(
+                path=path,
+                reason=f"no model file; train one with `{train_command()}` "
+                "(or point MODEL_PATH at one)",
+            )
+        return found
     # Imported here: scikit-learn's training modules are slow to import.
     from .train import train_and_save  # noqa: PLC0415
 
+    # Looked for under the lock too: a process training now has written the estimator
+    # but maybe not yet its metadata, which an unlocked look would take for a bad model.
     with _exclusive(path):
-        found = _existing(path, expected_sha256)  # another process may have trained meanwhile
+        found = _existing(path, expected_sha256)
         if found is not None:
             return found
         logger.warning("no model at %s: training one now", path, extra={"model_path": str(path)})
