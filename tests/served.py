@@ -460,14 +460,17 @@ def fetch_token(base: str, password: str) -> str:
 
 
 @contextlib.contextmanager
-def in_production(installed: Installed, **extra_env: str) -> Iterator[Running]:
+def in_production(
+    installed: Installed, *, password: str | None = None, **extra_env: str
+) -> Iterator[Running]:
     """Serve ``installed`` with ``python -m <package>`` in production mode on 127.0.0.1.
 
     The operator's part is done first: a secret key, the user ``tester`` with a
     random password (``AUTH_USERS`` for Flask, ``ADMIN_*`` or the users command for
     FastAPI), and a database (a fresh PostgreSQL one for ``database=postgresql``).
+    ``password`` is the one the caller's own ``AUTH_USERS`` in ``extra_env`` holds, if any.
     """
-    password = secrets.token_urlsafe(12)
+    password = password or secrets.token_urlsafe(12)
     env = _production_env(installed, password)
     with _database(installed) as database:
         env |= database

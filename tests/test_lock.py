@@ -181,7 +181,9 @@ def _silent_index() -> tuple[socket.socket, threading.Event]:
         while True:
             try:
                 connection, _ = server.accept()
-            except OSError:
+            except OSError:  # the test closed the server: let the connections go too
+                for held_connection in held:
+                    held_connection.close()
                 return
             held.append(connection)
             asked.set()

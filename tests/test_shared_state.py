@@ -105,8 +105,8 @@ def test_two_processes_share_logins_and_forms_through_redis(
         env_one = env | {"SESSION_FILE_DIR": str(tmp_path / "sessions-one")}
         env_other = env | {"SESSION_FILE_DIR": str(tmp_path / "sessions-other")}
         with (
-            in_production(installed, **env_one) as one,
-            in_production(installed, **env_other) as other,
+            in_production(installed, password=password, **env_one) as one,
+            in_production(installed, password=password, **env_other) as other,
         ):
             a, b = one.base, other.base
 
