@@ -475,7 +475,7 @@ def in_production(
     with _database(installed) as database:
         env |= database
         if installed.framework == "fastapi" and installed["auth"] == "oauth2" and database:
-            _add_database_user(installed, password, env)
+            _add_database_user(installed, password, env | extra_env)  # the one it serves on
         # The deploy step: a production server never trains a model by itself.
         train_model(installed.venv, installed.project, installed.package, env | extra_env)
         with serving(installed.venv, installed.project, installed.package, env | extra_env) as base:

@@ -12,7 +12,8 @@
 - Outage (serial): the project reaches PostgreSQL through a TCP proxy (tcp_proxy.py)
   that the test cuts during a bounded load run, first refusing connections, then
   swallowing them; the shared PostgreSQL server keeps running. Predictions keep
-  answering 200, items answer 503 ``unavailable`` within the timeouts, and after the
+  answering 200 (FastAPI's with a bearer token whose user lives in that database),
+  items answer 503 ``unavailable`` within the timeouts, and after the
   proxy is restored everything works again, the prediction log included.
 """
 
@@ -67,8 +68,10 @@ CONNECT_TIMEOUT = 2
 OUTAGE_BOUND = 2 * CONNECT_TIMEOUT + 3.0
 
 
-def _installed(projects: Projects, framework: str, database: str, ml: str) -> Installed:
-    return projects.get(framework, database=database, ml=ml)  # shared with the matrix
+def _installed(
+    projects: Projects, framework: str, database: str, ml: str, auth: str = "none"
+) -> Installed:
+    return projects.get(framework, database=database, ml=ml, auth=auth)  # shared cache
 
 
 def _send(base: str, method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
@@ -186,8 +189,8 @@ def _psql_count(url: str, table: str) -> int:
 class Probe:
     """Requests one endpoint in a loop on a thread; records each status and duration."""
 
-    def __init__(self, url: str, body: Any) -> None:
-        self.url, self.body = url, body
+    def __init__(self, url: str, body: Any, headers: dict[str, str] | None = None) -> None:
+        self.url, self.body, self.headers = url, body, headers or {}
         self.answers: list[tuple[int, float, str]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -197,7 +200,9 @@ class Probe:
             method = "GET" if self.body is None else "POST"
             started = time.monotonic()
             try:
-                status, _, content = http(method, self.url, self.body, timeout=30)
+                status, _, content = http(
+                    method, self.url, self.body, timeout=30, headers=self.headers
+                )
                 code = json.loads(content)["error"]["code"] if status >= 400 else ""
             except OSError as error:
                 status, code = 0, type(error).__name__
@@ -229,14 +234,17 @@ def _assert_readiness_as_designed(running: Running) -> None:
 
 
 def _predictions_through_an_outage(running: Running, proxy: Any, direct_url: str) -> None:
+    """Predictions answer 200 throughout; with ``auth=oauth2`` (FastAPI, users in the
+    database) the bearer token a client fetched before the outage keeps working."""
     url = f"{running.base}{API}/predict"
     table = "prediction_logs" if running.framework == "fastapi" else "prediction_log"
-    assert not load(url, IRIS, 40, 4, 30)
+    headers = running.auth_headers
+    assert not load(url, IRIS, 40, 4, 30, headers=headers)
     _wait_until(lambda: _psql_count(direct_url, table) >= 40, 20, "the first log rows")
     for mode in ("refuse", "blackhole"):
         proxy.cut(mode)
-        with Probe(url, IRIS) as probe:
-            errors = load(url, IRIS, 300, 8, 60)
+        with Probe(url, IRIS, headers) as probe:
+            errors = load(url, IRIS, 300, 8, 60, headers=headers)
             _assert_readiness_as_designed(running)
         assert not errors, f"{mode}: {len(errors)} failed predictions, first: {errors[:3]}"
         durations = sorted(seconds for _, seconds, _ in probe.answers)
@@ -245,7 +253,7 @@ def _predictions_through_an_outage(running: Running, proxy: Any, direct_url: str
         assert durations[len(durations) // 2] < 1.0, f"{mode}: median {durations}"
     proxy.restore()
     before = _psql_count(direct_url, table)
-    assert not load(url, IRIS, 40, 4, 30)
+    assert not load(url, IRIS, 40, 4, 30, headers=headers)
     _wait_until(
         lambda: _psql_count(direct_url, table) >= before + 40, 30, "log rows after recovery"
     )
@@ -279,7 +287,10 @@ def test_a_postgresql_outage_fails_only_what_needs_the_database(
     framework: str, ml: str, projects: Projects
 ) -> None:
     """Cut the database off under load: bounded 503s where it is needed, 200s elsewhere."""
-    installed = _installed(projects, framework, "postgresql", ml)
+    # FastAPI keeps its users in the database under auth=oauth2: its predictions go
+    # through a bearer check too, which must not need the database.
+    auth = "oauth2" if framework == "fastapi" and ml != "none" else "none"
+    installed = _installed(projects, framework, "postgresql", ml, auth)
     server = urlsplit(POSTGRES_SERVER)
     with (
         fresh_postgres_database("outage") as direct_url,
