@@ -397,22 +397,27 @@ class Running:
         return f"{self.base}{API}/items", {"name": "Widget"}, b'"id"'
 
 
+def flask_password_hash(installed: Installed, password: str) -> str:
+    """``flask hash-password``: the hash an operator puts in ``AUTH_USERS``."""
+    hashed = installed.venv.run(
+        installed.project,
+        "flask",
+        "--app",
+        installed.package,
+        "hash-password",
+        f"--password={password}",
+    )
+    assert hashed.returncode == 0, hashed.stdout + hashed.stderr
+    return str(hashed.stdout.strip().splitlines()[-1])
+
+
 def _production_env(installed: Installed, password: str) -> dict[str, str]:
     env = {"ENVIRONMENT": "production", "SECRET_KEY": secrets.token_hex(32)}
     # Fuzzers and load runs ask for tokens often; the contract tests pass the real limit.
     env["LOGIN_RATE_LIMIT"] = "10000/minute"
     framework, auth, database = installed.framework, installed["auth"], installed["database"]
     if framework == "flask" and auth != "none":
-        hashed = installed.venv.run(
-            installed.project,
-            "flask",
-            "--app",
-            installed.package,
-            "hash-password",
-            f"--password={password}",
-        )
-        assert hashed.returncode == 0, hashed.stdout + hashed.stderr
-        env["AUTH_USERS"] = f"{USER}:{hashed.stdout.strip().splitlines()[-1]}"
+        env["AUTH_USERS"] = f"{USER}:{flask_password_hash(installed, password)}"
     if framework == "fastapi" and auth == "oauth2" and database == "none":
         env |= {"ADMIN_USERNAME": USER, "ADMIN_PASSWORD": password}
     if auth != "none":

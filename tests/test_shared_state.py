@@ -28,7 +28,7 @@ import pytest
 import yaml
 from conftest import Projects
 from redis_server import redis_server
-from served import IRIS, USER, in_production
+from served import IRIS, USER, flask_password_hash, in_production
 
 Answer = tuple[int, dict[str, str], str]
 
@@ -71,20 +71,6 @@ def _csrf_token(page: str) -> str:
     return match.group(1)
 
 
-def _password_hash(projects: Projects, password: str) -> str:
-    installed = projects.get("flask", auth="session")
-    hashed = installed.venv.run(
-        installed.project,
-        "flask",
-        "--app",
-        installed.package,
-        "hash-password",
-        f"--password={password}",
-    )
-    assert hashed.returncode == 0, hashed.stdout + hashed.stderr
-    return str(hashed.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.serial
 def test_two_processes_share_logins_and_forms_through_redis(
     projects: Projects, tmp_path: Path
@@ -93,7 +79,7 @@ def test_two_processes_share_logins_and_forms_through_redis(
     password = secrets.token_urlsafe(12)
     shared = {
         "SECRET_KEY": secrets.token_hex(32),
-        "AUTH_USERS": f"{USER}:{_password_hash(projects, password)}",
+        "AUTH_USERS": f"{USER}:{flask_password_hash(installed, password)}",
         "WORKERS": "2",
         "REPLICAS": "2",
         # Plain HTTP on 127.0.0.1: the cookie must travel without TLS here.

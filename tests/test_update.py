@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import git, template_copy, template_repo
+from lifecycle import commit_all, copier_update
 from typer.testing import CliRunner
 
 from scaffold.cli import app
 from scaffold.store import release_archives, sync
 
 runner = CliRunner()
-
-
-def copier_update(project: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    """Run the copier CLI exactly as a user would, in the project folder."""
-    copier = Path(sys.executable).with_name("copier")
-    return subprocess.run(
-        [str(copier), "update", "--defaults", *options],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-
-
-def commit_all(folder: Path, message: str) -> None:
-    git(folder, "add", "--all")
-    git(folder, "commit", "--quiet", "-m", message)
 
 
 def improve_template(template: Path) -> None:
