@@ -15,9 +15,6 @@ from .schemas import ErrorDetail
 
 #: Paths whose errors are always JSON: the API and the probes.
 JSON_PREFIXES = ("/api/", "/health")
-#: Tags of tagged unions (``PredictRequest``): pydantic puts them first in ``loc``, but a
-#: client never sent them, so they are left out of the error details.
-UNION_TAGS: set[str] = set()
 
 
 def request_id() -> str | None:
@@ -61,13 +58,8 @@ def validation_error_response(exc: ValidationError) -> Response:
     location = "path" if exc.title.endswith("Path") else "query"
     if not exc.title.endswith(("Path", "Query")):
         location = "body"
-    errors = []
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = error["loc"]
-        if loc and loc[0] in UNION_TAGS:
-            loc = loc[1:]
-        errors.append({**error, "loc": loc})
-    return invalid(errors, location)
+    # contract.validation_details leaves out the union tags pydantic puts in ``loc``.
+    return invalid(exc.errors(include_url=False, include_input=False), location)
 
 
 def wants_json() -> bool:
