@@ -1,9 +1,10 @@
 """``scaffold update --data KEY=VALUE``: an option changed after the start, on and off again.
 
-Each case renders the default project of a framework, commits it, changes one
-option with ``scaffold update --data``, and compares the result, file for file
-and byte for byte, with a project made with that option from the start; then it
-changes the option back and compares with the default project. Only the records
+Each case renders the default project of a framework (a few start from other
+answers), commits it, changes one option with ``scaffold update --data``, and
+compares the result, file for file, folder for folder and byte for byte, with a
+project made with that option from the start; then it changes the option back
+and compares with the project it started from. Only the records
 of how a project was made differ: the answers file, ``uv.lock`` (not made here)
 and the decision record under ``docs/decisions/``. Real copier and git, scaffold's
 own template through a template store of this module's own.
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import difflib
 import shutil
+import stat
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,26 +39,54 @@ IGNORED_FOLDER = DECISION_FILE.parent.as_posix()
 DIFF_LINES = 40
 """How many lines of unified diff a failure shows."""
 
-CASES: list[tuple[str, str, str]] = [
-    ("fastapi", "database", "sqlite"),
-    ("fastapi", "database", "postgresql"),
-    ("flask", "database", "sqlite"),
-    ("flask", "database", "postgresql"),
-    ("fastapi", "auth", "oauth2"),
-    ("flask", "auth", "oauth2"),
-    ("flask", "auth", "session"),
-    ("fastapi", "docker", "false"),
-    ("flask", "docker", "false"),
-    ("fastapi", "kubernetes", "true"),
-    ("flask", "kubernetes", "true"),
-    ("fastapi", "ci", "gitlab"),
-    ("flask", "ci", "none"),
-    ("fastapi", "ml", "none"),
-    ("flask", "ml", "none"),
-    ("fastapi", "metrics", "true"),
-    ("flask", "metrics", "true"),
+
+@dataclass(frozen=True)
+class Case:
+    """One option changed on a committed project, from ``base`` (others at their defaults)."""
+
+    framework: str
+    option: str
+    value: str
+    base: tuple[str, ...] = ()
+    """``KEY=VALUE`` answers the project starts with besides its defaults."""
+
+    @property
+    def change(self) -> str:
+        return f"{self.option}={self.value}"
+
+    @property
+    def back(self) -> str:
+        """The option's value in the starting project, as ``--data`` spells it."""
+        started = dict(pair.split("=", 1) for pair in self.base)
+        return f"{self.option}={started.get(self.option, default_text(self.option))}"
+
+    @property
+    def id(self) -> str:
+        return "-".join([self.framework, *self.base, self.change]).replace("=", "-")
+
+
+CASES = [
+    Case("fastapi", "database", "sqlite"),
+    Case("fastapi", "database", "postgresql"),
+    Case("flask", "database", "sqlite"),
+    Case("flask", "database", "postgresql"),
+    Case("fastapi", "auth", "oauth2"),
+    Case("flask", "auth", "oauth2"),
+    Case("flask", "auth", "session"),
+    Case("flask", "docker", "false"),
+    Case("fastapi", "kubernetes", "true"),
+    Case("fastapi", "ci", "gitlab"),
+    Case("flask", "ci", "none"),
+    Case("fastapi", "ml", "none"),
+    Case("flask", "ml", "none"),
+    Case("fastapi", "metrics", "true"),
+    Case("flask", "metrics", "true"),
+    # Files that depend on several options: the manifests for Redis and autoscaling
+    # come and go with auth, database and ml once kubernetes is on.
+    Case("fastapi", "auth", "oauth2", ("kubernetes=true", "database=postgresql")),
+    Case("flask", "database", "sqlite", ("kubernetes=true", "auth=session")),
 ]
-"""(framework, option, value): every option, every value that is not its default."""
+"""Every option, each value that is not its default, both frameworks across them."""
 
 
 def default_text(option: str) -> str:
@@ -80,46 +111,57 @@ def update(folder: Path, *data: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def paths(folder: Path) -> dict[str, bytes | None]:
-    """Every file (with its bytes) and folder (None) outside ``.git`` and the records."""
-    found: dict[str, bytes | None] = {}
+Entry = tuple[int, bytes | None]
+"""A path's permission bits and, for a file, its bytes (a symbolic link: its target)."""
+
+
+def paths(folder: Path) -> dict[str, Entry]:
+    """Every file and folder (``name/``) outside ``.git`` and the records."""
+    found: dict[str, Entry] = {}
     for item in sorted(folder.rglob("*")):
         name = item.relative_to(folder).as_posix()
         if name == ".git" or name.startswith(".git/") or name in IGNORED_FILES:
             continue
         if name == IGNORED_FOLDER or name.startswith(IGNORED_FOLDER + "/"):
             continue
+        mode = stat.S_IMODE(item.lstat().st_mode)
         if item.is_symlink():
-            found[name] = b"symlink:" + str(item.readlink()).encode()
+            found[name] = (mode, b"symlink:" + str(item.readlink()).encode())
         elif item.is_dir():
-            found[name + "/"] = None
+            found[name + "/"] = (mode, None)
         else:
-            found[name] = item.read_bytes()
+            found[name] = (mode, item.read_bytes())
     return found
 
 
 def differences(got: Path, want: Path) -> str:
-    """What differs between two projects, readable: the paths, then a diff's first lines."""
+    """What differs between two projects, readable: the paths, then a diff's first lines.
+
+    Each project is named by the folder above it (``updated``, ``made``, the start).
+    """
     mine, theirs = paths(got), paths(want)
+    left, right = got.parent.name, want.parent.name
     only_got = sorted(set(mine) - set(theirs))
     only_want = sorted(set(theirs) - set(mine))
     changed = sorted(k for k in set(mine) & set(theirs) if mine[k] != theirs[k])
     if not (only_got or only_want or changed):
         return ""
     report = [
-        f"only in the updated project: {only_got}",
-        f"only in the project made so: {only_want}",
-        f"different content: {changed}",
+        f"only in {left}: {only_got}",
+        f"only in {right}: {only_want}",
+        f"different: {changed}",
     ]
     diff: list[str] = []
     for name in changed + only_got + only_want:
-        old, new_ = theirs.get(name), mine.get(name)
+        (old_mode, old), (new_mode, new_) = theirs.get(name, (0, None)), mine.get(name, (0, None))
+        if name in changed and old_mode != new_mode:
+            diff.append(f"{name}: mode {new_mode:o} in {left}, {old_mode:o} in {right}")
         diff.extend(
             difflib.unified_diff(
                 (old or b"").decode(errors="replace").splitlines(),
                 (new_ or b"").decode(errors="replace").splitlines(),
-                fromfile=f"made/{name}" if name in theirs else "/dev/null",
-                tofile=f"updated/{name}" if name in mine else "/dev/null",
+                fromfile=f"{right}/{name}" if name in theirs else "/dev/null",
+                tofile=f"{left}/{name}" if name in mine else "/dev/null",
                 lineterm="",
             )
         )
@@ -133,24 +175,26 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def defaults(
-    store: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[str], Path]]:
-    """Each framework's default project, rendered once and committed; copy before changing."""
-    made: dict[str, Path] = {}
+def starts(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Path]]:
+    """Starting projects (each framework's default, mostly), each rendered once and committed.
 
-    def default(framework: str) -> Path:
-        if framework not in made:
-            folder = tmp_path_factory.mktemp(f"default-{framework}") / NAME
+    Tests copy them before changing anything (``started``).
+    """
+    made: dict[tuple[str, ...], Path] = {}
+
+    def start(framework: str, *base: str) -> Path:
+        key = (framework, *base)
+        if key not in made:
+            folder = tmp_path_factory.mktemp("start-" + "-".join(key).replace("=", "-")) / NAME
             with pytest.MonkeyPatch.context() as patch:
                 patch.setenv("SCAFFOLD_TEMPLATE_STORE", str(store))
-                new(folder, framework)
+                new(folder, framework, *base)
             git(folder, "init", "--quiet")
             commit_all(folder, "start")
-            made[framework] = folder
-        return made[framework]
+            made[key] = folder
+        return made[key]
 
-    yield default
+    yield start
 
 
 @pytest.fixture
@@ -172,35 +216,30 @@ def answers(folder: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("framework", "option", "value"),
-    [pytest.param(*case, marks=pytest.mark.xdist_group(f"options-{case[0]}")) for case in CASES],
-    ids=[f"{framework}-{option}-{value}" for framework, option, value in CASES],
+    "case",
+    [pytest.param(c, marks=pytest.mark.xdist_group(f"options-{c.framework}")) for c in CASES],
+    ids=[case.id for case in CASES],
 )
 def test_changing_an_option_gives_the_project_made_with_it_and_back(
-    framework: str,
-    option: str,
-    value: str,
-    defaults: Callable[[str], Path],
-    in_store: Path,
-    tmp_path: Path,
+    case: Case, starts: Callable[..., Path], in_store: Path, tmp_path: Path
 ) -> None:
-    default = defaults(framework)
-    project = started(default, tmp_path / "updated" / NAME)
-    code, output = update(project, f"{option}={value}")
+    start = starts(case.framework, *case.base)
+    project = started(start, tmp_path / "updated" / NAME)
+    code, output = update(project, case.change)
     assert code == 0, output
-    commit_all(project, f"{option}={value}")
-    made = new(tmp_path / "made" / NAME, framework, f"{option}={value}")
-    assert differences(made, default), f"{option}={value} makes the same project as the default"
-    assert answers(project)[option] == answers(made)[option]
+    commit_all(project, case.change)
+    made = new(tmp_path / "made" / NAME, case.framework, *case.base, case.change)
+    assert differences(made, start), f"{case.change} makes the same project as the start"
+    assert answers(project)[case.option] == answers(made)[case.option]
     problems = differences(project, made)
-    assert not problems, f"{option}={value} through scaffold update:\n{problems}"
+    assert not problems, f"{case.change} through scaffold update:\n{problems}"
 
-    code, output = update(project, f"{option}={default_text(option)}")
+    code, output = update(project, case.back)
     assert code == 0, output
-    commit_all(project, f"{option} back")
-    assert answers(project)[option] == OPTION_DEFAULTS[option]
-    problems = differences(project, default)
-    assert not problems, f"{option} back to its default:\n{problems}"
+    commit_all(project, case.back)
+    assert answers(project)[case.option] == answers(start)[case.option]
+    problems = differences(project, start)
+    assert not problems, f"{case.back} through scaffold update, back to the start:\n{problems}"
 
 
 @pytest.mark.xdist_group("options-fastapi")
@@ -214,9 +253,9 @@ def test_changing_an_option_gives_the_project_made_with_it_and_back(
     ],
 )
 def test_a_bad_value_is_one_line_and_leaves_the_project_alone(
-    pair: str, fragment: str, defaults: Callable[[str], Path], in_store: Path, tmp_path: Path
+    pair: str, fragment: str, starts: Callable[..., Path], in_store: Path, tmp_path: Path
 ) -> None:
-    project = started(defaults("fastapi"), tmp_path / NAME)
+    project = started(starts("fastapi"), tmp_path / NAME)
     before = paths(project)
     code, output = update(project, pair)
     assert code == EXIT_ANSWER, output
