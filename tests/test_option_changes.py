@@ -22,10 +22,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import OPTION_DEFAULTS, git
+from conftest import OPTION_DEFAULTS, REPO_ROOT, git
 from lifecycle import commit_all
 from typer.testing import CliRunner
 
+from scaffold.answers import read_questions
 from scaffold.cli import app
 from scaffold.decision import DECISION_FILE
 from scaffold.errors import EXIT_ANSWER
@@ -204,9 +205,9 @@ def in_store(isolated_home: Path, store: Path, monkeypatch: pytest.MonkeyPatch) 
     return store
 
 
-def started(default: Path, folder: Path) -> Path:
-    """A copy of a default project, its git history included."""
-    shutil.copytree(default, folder, symlinks=True)
+def started(start: Path, folder: Path) -> Path:
+    """A copy of a starting project, its git history included."""
+    shutil.copytree(start, folder, symlinks=True)
     return folder
 
 
@@ -240,6 +241,26 @@ def test_changing_an_option_gives_the_project_made_with_it_and_back(
     assert answers(project)[case.option] == answers(start)[case.option]
     problems = differences(project, start)
     assert not problems, f"{case.back} through scaffold update, back to the start:\n{problems}"
+
+
+def test_the_cases_cover_every_value_of_every_option() -> None:
+    """A choice added to copier.yml needs its case here (framework and Python aside)."""
+    questions = read_questions(str(REPO_ROOT), None, remote=False)
+    assert questions is not None
+    wanted = {
+        (name, value)
+        for name, question in questions.items()
+        if name not in ("framework", "python_version")
+        for value in (("true", "false") if question.type == "bool" else question.choices)
+        if value != str(question.default).lower()
+    }
+    covered = {(case.option, case.value) for case in CASES}
+    assert wanted - covered == set()
+    assert {case.framework for case in CASES} == {"fastapi", "flask"}
+    assert {case.framework for case in CASES if case.change == "auth=oauth2"} == {
+        "fastapi",
+        "flask",
+    }
 
 
 @pytest.mark.xdist_group("options-fastapi")
