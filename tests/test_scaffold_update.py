@@ -11,7 +11,6 @@ from lifecycle import V1, V2, V2_IGNORE_LINE, commit_all, tree, two_version_temp
 from typer.testing import CliRunner
 
 from scaffold.cli import app
-from scaffold.decision import DECISION_FILE
 from scaffold.errors import (
     EXIT_ANSWER,
     EXIT_DIRTY,
@@ -130,36 +129,6 @@ def test_conflicts_as_rej_files(project: Path) -> None:
     assert "conflict: .gitignore" in output
     assert (project / ".gitignore.rej").is_file()
     assert "<<<<<<<" not in gitignore.read_text()
-
-
-def test_data_turns_metrics_on_like_a_project_made_with_it(tmp_path: Path) -> None:
-    """scaffold's own template, through the store: equal file for file, minus the records."""
-    updated = generate(tmp_path / "updated" / "mlweb", "--framework", "fastapi")
-    code, output = update(updated, "--data", "metrics=true")
-    assert code == 0, output
-    fresh = tmp_path / "fresh" / "mlweb"
-    result = runner.invoke(
-        app,
-        ["new", str(fresh), "--no-input", "--no-lock", "--framework", "fastapi"]
-        + ["--data", "metrics=true"],
-    )
-    assert result.exit_code == 0, result.output
-    ignored = {".copier-answers.yml", "uv.lock"}
-
-    def files(folder: Path) -> dict[str, bytes]:
-        return {
-            name: content
-            for name, content in tree(folder).items()
-            if name not in ignored
-            and not name.startswith(".git/")
-            and not name.startswith(str(DECISION_FILE.parent))
-        }
-
-    got, want = files(updated), files(fresh)
-    assert sorted(got) == sorted(want)
-    assert [name for name in got if got[name] != want[name]] == []
-    assert yaml.safe_load((updated / ".copier-answers.yml").read_text())["metrics"] is True
-    assert any("metrics" in name for name in got)
 
 
 def test_verify_failure_leaves_the_project_untouched(project: Path) -> None:

@@ -39,6 +39,8 @@ class Question:
     """copier's type name: ``str``, ``bool``, ``int``, ``float``, ``yaml``, ``json``."""
     choices: tuple[str, ...] = ()
     """Fixed choices, when the template lists them without Jinja."""
+    default: object = None
+    """The default as ``copier.yml`` writes it (a Jinja template for a computed one)."""
 
 
 def parse_bool(text: str) -> bool | None:
@@ -91,7 +93,7 @@ def read_questions(source: str, vcs_ref: str | None, *, remote: bool) -> dict[st
 def _question(name: str, spec: object) -> Question:
     if not isinstance(spec, dict):
         kind = "bool" if isinstance(spec, bool) else "str"
-        return Question(name, kind)
+        return Question(name, kind, default=spec)
     kind = str(spec.get("type", "str"))
     raw = spec.get("choices")
     values: list[object] = []
@@ -102,7 +104,7 @@ def _question(name: str, spec: object) -> Question:
     choices = tuple(str(value) for value in values)
     if any("{" in choice for choice in choices):
         choices = ()  # Choices made with Jinja: copier checks them.
-    return Question(name, kind, choices)
+    return Question(name, kind, choices, spec.get("default"))
 
 
 def check_data(data: Mapping[str, Any], questions: Mapping[str, Question]) -> dict[str, Any]:

@@ -129,7 +129,7 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
     if dirty and not options.allow_dirty:
         raise DirtyProjectError(path=project, reason=dirty)
     target = options.to or _default_target(source)
-    data = _checked_data(source, target, options.data)
+    data = _checked_data(source, target, options.data, answers)
     if options.dry_run or options.verify:
         with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
             copy = Path(scratch) / project.name
@@ -273,15 +273,25 @@ def _copier_update(
         raise
 
 
-def _checked_data(source: str, target: str | None, data: dict[str, str]) -> dict[str, Any]:
-    """Refuse unknown questions and bad values as ``scaffold new`` does; booleans as bools."""
+def _checked_data(
+    source: str, target: str | None, data: dict[str, str], recorded: dict[str, Any]
+) -> dict[str, Any]:
+    """Refuse unknown questions and bad values as ``scaffold new`` does; booleans as bools.
+
+    Answers left at a default computed from the changed ones (the description
+    from ``ml``) are changed with them, as ``scaffold new`` would have made them.
+    """
     from scaffold.answers import check_data, read_questions
+    from scaffold.derived import followed_defaults
     from scaffold.render import is_remote
 
     if not data:
         return {}
     questions = read_questions(source, target, remote=is_remote(source))
-    return dict(data) if questions is None else check_data(data, questions)
+    if questions is None:
+        return dict(data)
+    checked = check_data(data, questions)
+    return {**followed_defaults(questions, recorded, checked), **checked}
 
 
 def _source(project: Path) -> str:
