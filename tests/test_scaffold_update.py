@@ -272,3 +272,18 @@ def test_without_to_scaffolds_own_template_goes_to_the_installed_version(tmp_pat
     assert f"v{__version__}" in tags
     finals = [tag for tag in tags if not Version(tag).is_prerelease]
     assert recorded(plain) == max(finals, key=Version)
+
+
+def test_dry_run_neither_copies_nor_reads_the_ignored_virtual_environment(project: Path) -> None:
+    """A named pipe in .venv (copying or reading it would fail or block) does not matter."""
+    import os
+
+    venv = project / ".venv" / "lib"
+    venv.mkdir(parents=True)
+    (venv / "site.py").write_text("# installed\n")
+    os.mkfifo(venv / "pipe")
+    assert git(project, "status", "--porcelain") == ""  # the generated .gitignore has .venv/
+    code, output = update(project, "--to", V2, "--dry-run")
+    assert code == 0, output
+    assert "SECURITY.md" in output and ".venv" not in output
+    assert recorded(project) == V1
