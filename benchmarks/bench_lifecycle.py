@@ -1,9 +1,11 @@
 """Time scaffold's lifecycle commands as whole processes against plain copier.
 
-    python benchmarks/bench_lifecycle.py [--runs N] [--json [PATH]] [--check]
+    python benchmarks/bench_lifecycle.py [--runs N] [--json [PATH]] [--check] [--no-sync]
 
 Pairs measured, each command run N times in alternation after one warm-up, on
-projects made with scaffold's own template and committed with git:
+projects made with scaffold's own template as a user has them: ``scaffold new``
+(which makes ``uv.lock``), ``uv sync --locked`` (a ``.venv`` of about 240 MB, which
+git ignores; ``--no-sync`` leaves out the lock and the sync) and a first commit:
 
 - ``scaffold check`` in a default project against one plain ``copier copy
   --defaults`` of the same template version with the same answers into a scratch
@@ -44,10 +46,15 @@ def run(command: list[str], env: dict[str, str], cwd: Path) -> None:
     subprocess.run(command, env=env, cwd=cwd, check=True, capture_output=True)
 
 
-def committed_project(work: Path, name: str, env: dict[str, str], *options: str) -> Path:
-    """``scaffold new`` (no lock: no package index needed), then the first commit."""
-    run([str(BIN / "scaffold"), "new", name, "--no-input", "--no-lock", *options], env, work)
+def committed_project(
+    work: Path, name: str, env: dict[str, str], sync: bool, *options: str
+) -> Path:
+    """``scaffold new``, ``uv sync --locked`` (unless not ``sync``), then the first commit."""
+    lock = [] if sync else ["--no-lock"]
+    run([str(BIN / "scaffold"), "new", name, "--no-input", *lock, *options], env, work)
     project = work / name
+    if sync:
+        run([str(BIN / "uv"), "sync", "--locked", "--quiet"], env, project)
     run(["git", "init", "--quiet"], env, project)
     run(["git", "add", "--all"], env, project)
     run(["git", "commit", "--quiet", "-m", "Start from scaffold"], env, project)
@@ -75,6 +82,12 @@ def main() -> int:
         help="print the results as JSON; with PATH, write them there as well",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a ratio misses")
+    parser.add_argument(
+        "--no-sync",
+        dest="sync",
+        action="store_false",
+        help="no uv.lock and no .venv in the projects (no package index needed)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="scaffold-bench-"))
@@ -93,7 +106,7 @@ def main() -> int:
     (work / "home").mkdir()
     scaffold = str(BIN / "scaffold")
     try:
-        current = committed_project(work, "current", env)
+        current = committed_project(work, "current", env, args.sync)
         answers = yaml.safe_load((current / ".copier-answers.yml").read_text())
         source = answers["_src_path"].replace("~", env["HOME"], 1)
         tag = answers["_commit"]
@@ -113,7 +126,7 @@ def main() -> int:
                 reset,
             )
         ]
-        old = committed_project(work, "old", env, "--vcs-ref", RELEASE)
+        old = committed_project(work, "old", env, args.sync, "--vcs-ref", RELEASE)
         update = [str(BIN / "copier"), "update", "--pretend", "--defaults", "--skip-answered"]
         results.append(
             compare(
