@@ -220,6 +220,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "docker": True,
     "kubernetes": False,
     "ci": "github",
+    "template_check": False,
 }
 
 #: What each framework's default project is made for (``scaffold new`` recommends it).

@@ -65,6 +65,11 @@ MATRIX = [
     {**combo, "python_version": PYTHON_VERSIONS[index % len(PYTHON_VERSIONS)]}
     for index, combo in enumerate(PAIRS)
 ]
+# One GitHub and one GitLab row also get the scheduled `scaffold check` job, so its
+# workflow and its pipeline job go through the deploy-file linters (not row 0: that is
+# the default project other tests share).
+for _ci in ("github", "gitlab"):
+    next(combo for combo in MATRIX[1:] if combo["ci"] == _ci)["template_check"] = True
 
 SCHEMATHESIS_EXAMPLES = 25
 SCHEMATHESIS_SECONDS = 10
@@ -100,6 +105,9 @@ def test_option_combination_passes_its_own_checks(
     assert version == combo["python_version"], f".venv runs Python {version}"
     assert (project / ".python-version").read_text().strip() == combo["python_version"]
     failures = own_check_failures(made.venv, project)
+    if combo.get("template_check"):  # the linters below saw the job
+        ci = (project / ".github/workflows/template-check.yml", project / ".gitlab-ci.yml")
+        assert any(path.is_file() and "scaffold check" in path.read_text() for path in ci)
     failures += lint_deploy_files(project)
     assert not failures, "\n\n".join(failures)
     if combo["kubernetes"]:

@@ -217,3 +217,42 @@ def test_new_questions_take_their_defaults_and_answers_are_kept(tmp_path: Path) 
     assert answers["_commit"] == "v3.0.0"
     assert answers["support_email"] == "ops@x.test"
     assert answers["description"] == "Our own words"
+
+
+def test_without_to_scaffolds_own_template_goes_to_the_installed_version(tmp_path: Path) -> None:
+    """Pre-releases included (what the user installed); plain copier keeps to final releases."""
+    import shutil
+
+    from lifecycle import copier_update
+    from packaging.version import Version
+
+    from scaffold import __version__
+
+    project = generate(tmp_path / "project", "--vcs-ref", "v0.1.0")
+    plain = tmp_path / "plain"
+    shutil.copytree(project, plain, symlinks=True)
+    code, output = update(project)
+    assert code == 0, output
+    assert recorded(project) == f"v{__version__}"
+    result = copier_update(plain, "--skip-answered")
+    assert result.returncode == 0, result.stderr
+    store = Path.home() / ".local" / "share" / "scaffold" / "template"
+    tags = git(store, "tag", "--list").split()
+    assert f"v{__version__}" in tags
+    finals = [tag for tag in tags if not Version(tag).is_prerelease]
+    assert recorded(plain) == max(finals, key=Version)
+
+
+def test_dry_run_neither_copies_nor_reads_the_ignored_virtual_environment(project: Path) -> None:
+    """A named pipe in .venv (copying or reading it would fail or block) does not matter."""
+    import os
+
+    venv = project / ".venv" / "lib"
+    venv.mkdir(parents=True)
+    (venv / "site.py").write_text("# installed\n")
+    os.mkfifo(venv / "pipe")
+    assert git(project, "status", "--porcelain") == ""  # the generated .gitignore has .venv/
+    code, output = update(project, "--to", V2, "--dry-run")
+    assert code == 0, output
+    assert "SECURITY.md" in output and ".venv" not in output
+    assert recorded(project) == V1

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -47,6 +48,14 @@ NEXT_STEPS = (
 """What to run after an update, in order."""
 
 _MARKERS = (b"<<<<<<< ", b">>>>>>> ")
+
+_ENVIRONMENTS = frozenset(
+    ".venv venv .tox .nox node_modules __pycache__ .mypy_cache .pytest_cache .ruff_cache "
+    ".uv-cache htmlcov".split()
+)
+"""Folders of installed packages and tool caches. No template manages a file in them
+and a virtual environment holds hundreds of megabytes, so where git ignores them the
+scratch copy and the snapshots of the project leave them out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,18 +139,19 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
         raise DirtyProjectError(path=project, reason=dirty)
     target = options.to or _default_target(source)
     data = _checked_data(source, target, options.data, answers)
+    skip = _environments(project)
     if options.dry_run or options.verify:
         with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
             copy = Path(scratch) / project.name
-            shutil.copytree(project, copy, symlinks=True)
+            shutil.copytree(project, copy, symlinks=True, ignore=_leave_out(project, skip))
             _run_update(copy, target, data, options)
             if options.verify:
                 _verify(copy)
             else:
-                return _compare(project, copy, source, recorded, options.conflict)
-    before = _snapshot(project)
+                return _compare(project, copy, source, recorded, options.conflict, skip)
+    before = _snapshot(project, skip)
     notes = _run_update(project, target, data, options)
-    added, changed, removed = _differences(before, _snapshot(project))
+    added, changed, removed = _differences(before, _snapshot(project, skip))
     conflicts = _conflicts(project, (*added, *changed), options.conflict)
     return UpdateResult(
         project,
@@ -178,6 +188,28 @@ def _dirty(project: Path) -> str:
 
 def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=project, capture_output=True, text=True, check=False)
+
+
+def _environments(project: Path) -> frozenset[str]:
+    """The project's virtual environments and tool caches that git ignores (relative paths)."""
+    result = _git(
+        project, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"
+    )
+    if result.returncode != 0:
+        return frozenset()
+    folders = (entry[:-1] for entry in result.stdout.split("\0") if entry.endswith("/"))
+    return frozenset(name for name in folders if name.rsplit("/", 1)[-1] in _ENVIRONMENTS)
+
+
+def _leave_out(project: Path, skip: frozenset[str]) -> Callable[[str, list[str]], list[str]]:
+    """``copytree``'s ``ignore``: the folders in ``skip``."""
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        where = Path(folder).relative_to(project).as_posix()
+        prefix = "" if where == "." else where + "/"
+        return [name for name in names if prefix + name in skip]
+
+    return ignore
 
 
 def _default_target(source: str) -> str | None:
@@ -327,11 +359,13 @@ def _recorded_version(project: Path, fallback: str | None) -> str:
     return str(commit) if commit else (fallback or "")
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    """Every file outside ``.git`` with its bytes (a symbolic link as its target)."""
+def _snapshot(root: Path, skip: frozenset[str] = frozenset()) -> dict[str, bytes]:
+    """Every file outside ``.git`` and ``skip`` with its bytes (a symbolic link as its target)."""
     files: dict[str, bytes] = {}
     for folder, dirs, names in os.walk(root):
-        dirs[:] = [name for name in dirs if name != ".git"]
+        where = Path(folder).relative_to(root).as_posix()
+        prefix = "" if where == "." else where + "/"
+        dirs[:] = [name for name in dirs if name != ".git" and prefix + name not in skip]
         for name in names:
             item = Path(folder) / name
             key = item.relative_to(root).as_posix()
@@ -370,9 +404,14 @@ def _conflicts(root: Path, touched: tuple[str, ...], mode: ConflictMode) -> tupl
 
 
 def _compare(
-    project: Path, copy: Path, source: str, recorded: str, mode: ConflictMode
+    project: Path,
+    copy: Path,
+    source: str,
+    recorded: str,
+    mode: ConflictMode,
+    skip: frozenset[str],
 ) -> UpdateResult:
-    before, after = _snapshot(project), _snapshot(copy)
+    before, after = _snapshot(project, skip), _snapshot(copy, skip)
     added, changed, removed = _differences(before, after)
     diff: list[str] = []
     for name in sorted((*added, *changed, *removed)):
