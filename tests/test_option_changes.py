@@ -82,6 +82,8 @@ CASES = [
     Case("flask", "ml", "none"),
     Case("fastapi", "metrics", "true"),
     Case("flask", "metrics", "true"),
+    Case("fastapi", "template_check", "true"),
+    Case("flask", "template_check", "true", ("ci=gitlab",)),
     # Files that depend on several options: the manifests for Redis and autoscaling
     # come and go with auth, database and ml once kubernetes is on.
     Case("fastapi", "auth", "oauth2", ("kubernetes=true", "database=postgresql")),
