@@ -1,26 +1,37 @@
-"""A project made by release v0.1.0 updates to today's template with plain copier update.
+"""A project made by any recorded release updates to today's template, untouched or edited.
 
-v0.1.0 is the commit ``releases.toml`` records for it (read with
-``scaffold.releases.read_releases``). Its ``copier.yml`` and ``templates/`` are
-archived from this repository's history into a template repository tagged
-``v0.1.0``; today's working tree is committed on top and tagged as the next
-version. For both frameworks, a project rendered from v0.1.0 and committed in git
-then takes plain ``copier update``:
+The releases are those ``releases.toml`` records (read with
+``scaffold.releases.read_releases`` when the tests are collected, so a new entry is
+tested without touching this file). Each release's ``copier.yml`` and ``templates/``
+are archived from this repository's history into a template repository tagged
+``v<release>``; today's working tree is committed on top and tagged as the next
+version. For both frameworks and two sets of options, each framework's defaults
+and everything on (PostgreSQL, its framework's authentication, metrics, Docker,
+Kubernetes, GitHub CI, scikit-learn; only the answers the release's ``copier.yml``
+knows are given, and questions added since take their defaults on update), a
+project rendered from the release and committed in git then takes plain
+``copier update``:
 
 - untouched, it must update with no conflict and end up with exactly the files a
   project made today with the same options has (copier adds and deletes files in
   an untouched project by itself);
 - with its user's edits (the README, a file of their own, and a tool added to the
-  ``dev`` extra), the edits must survive, again with no conflict; the added tool
-  moves with the list into the ``dev`` dependency group.
+  ``dev`` list), the edits must survive, again with no conflict; from 0.1.0 the
+  added tool moves with the list from the ``dev`` extra into the ``dev`` group.
 
 Either way the update needs no ``--trust``: the move from the ``dev`` extra to the
 ``dev`` group is a plain three-way merge (only the table's header line changed in
 the template), so the template has no ``_migrations``, which copier would only run
 for users who trust the template. Then, as the project's README says after an
 update, ``uv lock && uv sync --locked`` installs it and it passes its own checks
-through ``uv run``. v0.1.0 projects had no lock, and neither side of the
-comparison is locked (``--no-lock``); the lock is made after the update.
+through ``uv run`` (a PostgreSQL project's own tests run on SQLite unless it is
+given ``DATABASE_URL``, as in the matrix). Release projects had no lock, and
+neither side of the comparison is locked (``--no-lock``); the lock is made after
+the update.
+
+The everything-on projects also take the path users are told to use: made by
+``scaffold new --vcs-ref v<release>`` from the local template store (which holds
+every recorded release), they update with ``scaffold update --no-input``.
 """
 
 from __future__ import annotations
@@ -39,7 +50,14 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import PROJECT_NAME, REPO_ROOT, git, template_copy
-from harness import interpreter, own_check_failures, run_uv, sync_locked
+from harness import (
+    POSTGRES_SERVER,
+    fresh_postgres_database,
+    interpreter,
+    own_check_failures,
+    run_uv,
+    sync_locked,
+)
 from packaging.version import Version
 from test_update import commit_all, copier_update
 from typer.testing import CliRunner
@@ -295,6 +313,16 @@ def test_release_project_updates_cleanly_and_passes_its_checks(
         assert imported.returncode == 0, imported.stderr
     failures = own_check_failures(venv, project)
     assert not failures, "\n\n".join(failures)
+    if data.get("database") == "postgresql":
+        # Its own tests ran on SQLite above; given DATABASE_URL they run on PostgreSQL.
+        if not POSTGRES_SERVER:
+            pytest.skip("all else passed; SCAFFOLD_TEST_POSTGRES_URL is not set (see .ci/run)")
+        with fresh_postgres_database("release") as url:
+            checked = venv.run(
+                project, "pytest", "-q", "-p", "no:cacheprovider", env={"DATABASE_URL": url}
+            )
+        assert checked.returncode == 0, checked.stdout[-4000:] + checked.stderr[-2000:]
+        assert " passed" in checked.stdout
 
 
 @pytest.mark.parametrize("edited", [False, True], ids=["untouched", "edited"])

@@ -17,14 +17,18 @@ v<release>`` makes a project at that release from the store, it is committed, an
 ``scaffold check`` reports an update (exit 10); ``scaffold update --no-input``
 takes it to the wheel's version with no conflict (exit 0), and after the update is
 committed ``scaffold check`` reports it up to date (exit 0).
+
+Plain ``uv build`` (like ``python -m build``) makes the sdist and then the wheel from
+the sdist, where there is no git history: the sdist carries the release archives
+in ``template-history/``, and that wheel ships the same ones.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import tarfile
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
@@ -64,7 +68,8 @@ def _uv() -> str:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of this repository with what is on disk committed, cut as the next release."""
     root = tmp_path_factory.mktemp("wheel-build")
     clone = root / "clone"
     git(root, "clone", "--quiet", "--no-local", str(REPO_ROOT), str(clone))
@@ -78,9 +83,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     assert f'__version__ = "{__version__}"' in text
     version_file.write_text(text.replace(__version__, NEXT_RELEASE))
     git(clone, "commit", "--quiet", "--all", "--allow-empty", "-m", f"release {NEXT_RELEASE}")
-    out = root / "dist"
+    return clone
+
+
+def _build(clone: Path, out: Path, *options: str) -> None:
     built = subprocess.run(
-        [_uv(), "build", "--wheel", "--quiet", "--out-dir", str(out), str(clone)],
+        [_uv(), "build", *options, "--quiet", "--out-dir", str(out), str(clone)],
         env=tool_env(),
         capture_output=True,
         text=True,
@@ -88,6 +96,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
         check=False,
     )
     assert built.returncode == 0, built.stderr
+
+
+def _history(wheel: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(wheel) as archive:
+        return {
+            name.rsplit("/", 1)[1]: archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("scaffold/_template/history/")
+        }
+
+
+@pytest.fixture(scope="module")
+def installed(clone: Path) -> Installed:
+    """``uv build --wheel`` in the clone, installed into a fresh Python 3.11 venv."""
+    root = clone.parent
+    out = root / "dist"
+    _build(clone, out, "--wheel")
     (wheel,) = out.glob("scaffold_mlweb-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
@@ -106,7 +131,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
             check=False,
         )
         assert done.returncode == 0, done.stderr
-    yield Installed(wheel, version, Venv(venv))
+    return Installed(wheel, version, Venv(venv))
 
 
 @pytest.fixture
@@ -211,3 +236,20 @@ def test_a_release_project_updates_to_the_wheels_version_from_a_fresh_store(
     code, output = scaffold(installed, home, project, "check")
     assert code == 0, output
     assert f"recorded v{installed.version}, no newer version" in output
+
+
+def test_a_wheel_built_from_the_sdist_carries_the_same_releases(
+    installed: Installed, clone: Path, tmp_path: Path
+) -> None:
+    """Plain ``uv build`` (and ``python -m build``) make the wheel from the sdist, without git."""
+    out = tmp_path / "dist"
+    _build(clone, out)
+    (wheel,) = out.glob("scaffold_mlweb-*.whl")
+    (sdist,) = out.glob("scaffold_mlweb-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    expected = {f"v{version}.tar" for version in RELEASES}
+    carried = {name.rsplit("/", 1)[1] for name in names if "/template-history/" in name}
+    assert carried == expected
+    assert _history(wheel) == _history(installed.wheel)
+    assert set(_history(wheel)) == expected
