@@ -80,6 +80,20 @@ def compare(
     }
 
 
+def isolated_env(work: Path, **extra: str) -> dict[str, str]:
+    """This environment with a fresh HOME under ``work`` (made here) and the user's uv cache."""
+    env = {
+        **os.environ,
+        "HOME": str(work / "home"),
+        "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", str(Path.home() / ".cache" / "uv")),
+        **extra,
+    }
+    for name in ("VIRTUAL_ENV", "SCAFFOLD_TEMPLATE_STORE", "XDG_DATA_HOME"):
+        env.pop(name, None)
+    (work / "home").mkdir()
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
@@ -89,15 +103,11 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="scaffold-bench-"))
     home = Path.home()
-    env = {
-        **os.environ,
-        "HOME": str(work / "home"),
-        "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", str(home / ".cache" / "uv")),
-        "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", str(home / ".cache" / "pip")),
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-    }
-    env.pop("VIRTUAL_ENV", None)
-    (work / "home").mkdir()
+    env = isolated_env(
+        work,
+        PIP_CACHE_DIR=os.environ.get("PIP_CACHE_DIR", str(home / ".cache" / "pip")),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+    )
     scaffold = str(BIN / "scaffold")
     # The floor for any typer command that takes an option: typer coerces option
     # values through pydantic, which "import typer" alone does not load.

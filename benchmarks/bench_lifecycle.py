@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from bench_cli import BIN, compare
+from bench_cli import BIN, compare, isolated_env
 
 TARGETS = {"check vs copier copy": 2.5, "update --dry-run vs copier update --pretend": 1.5}
 RELEASE = "v0.1.0"
@@ -91,19 +90,13 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="scaffold-bench-"))
-    home = Path.home()
-    env = {
-        **os.environ,
-        "HOME": str(work / "home"),
-        "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR", str(home / ".cache" / "uv")),
-        "GIT_AUTHOR_NAME": "bench",
-        "GIT_AUTHOR_EMAIL": "bench@example.com",
-        "GIT_COMMITTER_NAME": "bench",
-        "GIT_COMMITTER_EMAIL": "bench@example.com",
-    }
-    for name in ("VIRTUAL_ENV", "SCAFFOLD_TEMPLATE_STORE", "XDG_DATA_HOME"):
-        env.pop(name, None)
-    (work / "home").mkdir()
+    env = isolated_env(
+        work,
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.com",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.com",
+    )
     scaffold = str(BIN / "scaffold")
     try:
         current = committed_project(work, "current", env, args.sync)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import git, template_repo
+from conftest import REPO_ROOT, git, template_repo
 
 V1, V2 = "v1.0.0", "v2.0.0"
 V2_IGNORE_LINE = "# added by the template's next version\n"
@@ -53,3 +54,25 @@ def tree(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and not path.is_symlink()
     }
+
+
+def clone_with_working_tree(root: Path, message: str = "what is on disk") -> Path:
+    """A clone of this repository (its history, no tags) with what is on disk committed on top."""
+    clone = root / "clone"
+    git(root, "clone", "--quiet", "--no-local", str(REPO_ROOT), str(clone))
+    ignore = shutil.ignore_patterns(".git", ".venv", "*cache*", "*.pyc", "dist", "build")
+    shutil.copytree(REPO_ROOT, clone, ignore=ignore, dirs_exist_ok=True)
+    git(clone, "add", "--all")
+    git(clone, "commit", "--quiet", "--allow-empty", "-m", message)
+    return clone
+
+
+def conflicts(project: Path) -> list[str]:
+    """Files an update left conflicts in: ``.rej`` files and files with conflict markers."""
+    return [
+        str(path.relative_to(project))
+        for path in project.rglob("*")
+        if path.is_file()
+        and ".git" not in path.parts
+        and (path.suffix == ".rej" or "<<<<<<< " in path.read_text(errors="ignore"))
+    ]

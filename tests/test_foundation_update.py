@@ -58,8 +58,8 @@ from harness import (
     run_uv,
     sync_locked,
 )
+from lifecycle import commit_all, conflicts, copier_update
 from packaging.version import Version
-from test_update import commit_all, copier_update
 from typer.testing import CliRunner
 
 import scaffold
@@ -200,16 +200,6 @@ def _render(
     assert result.exit_code == 0, result.output
 
 
-def _conflicts(project: Path) -> list[str]:
-    return [
-        str(path.relative_to(project))
-        for path in project.rglob("*")
-        if path.is_file()
-        and ".git" not in path.parts
-        and (path.suffix == ".rej" or "<<<<<<< " in path.read_text(errors="ignore"))
-    ]
-
-
 def _files(project: Path) -> dict[str, bytes]:
     """The project's own files and their contents, without what runs leave behind."""
     return {
@@ -295,7 +285,7 @@ def test_release_project_updates_cleanly_and_passes_its_checks(
     assert answers["_commit"] == today
     assert {key: str(answers[key]).lower() for key in data} == data
     assert (project / NEW_SINCE_RELEASE).is_file()
-    assert not _conflicts(project), _conflicts(project)
+    assert not conflicts(project), conflicts(project)
     if edited:
         _assert_edits_kept(project)
     else:
@@ -362,7 +352,7 @@ def test_release_project_with_everything_on_updates_through_scaffold_update(
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_commit"] == f"v{scaffold.__version__}"
     assert {key: str(answers[key]).lower() for key in data} == data
-    assert not _conflicts(project), _conflicts(project)
+    assert not conflicts(project), conflicts(project)
     if edited:
         _assert_edits_kept(project)
     else:

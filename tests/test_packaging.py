@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,6 +11,7 @@ import pytest
 import yaml
 from conftest import REPO_ROOT, git
 from harness import Venv, tool_env
+from lifecycle import clone_with_working_tree
 
 from scaffold import __version__
 from scaffold.releases import read_releases
@@ -23,13 +23,8 @@ pytestmark = pytest.mark.slow
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the wheel from a clone of this checkout, with what is on disk now on top."""
     root = tmp_path_factory.mktemp("wheel")
-    clone = root / "clone"
     # A clone carries the history the release record points into (and no tags).
-    git(root, "clone", "--quiet", "--no-local", str(REPO_ROOT), str(clone))
-    ignore = shutil.ignore_patterns(".git", ".venv", "*cache*", "*.pyc", "dist", "build")
-    shutil.copytree(REPO_ROOT, clone, ignore=ignore, dirs_exist_ok=True)
-    git(clone, "add", "--all")
-    git(clone, "commit", "--quiet", "--allow-empty", "-m", "snapshot")
+    clone = clone_with_working_tree(root, "snapshot")
     out = root / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(clone)],

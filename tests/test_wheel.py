@@ -25,7 +25,6 @@ in ``template-history/``, and that wheel ships the same ones.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tarfile
 import zipfile
@@ -37,6 +36,7 @@ import pytest
 import yaml
 from conftest import REPO_ROOT, git
 from harness import INSTALL_TIMEOUT, Venv, interpreter, tool_env
+from lifecycle import clone_with_working_tree, conflicts
 from packaging.version import Version
 
 from scaffold import __version__
@@ -70,13 +70,7 @@ def _uv() -> str:
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clone of this repository with what is on disk committed, cut as the next release."""
-    root = tmp_path_factory.mktemp("wheel-build")
-    clone = root / "clone"
-    git(root, "clone", "--quiet", "--no-local", str(REPO_ROOT), str(clone))
-    ignore = shutil.ignore_patterns(".git", ".venv", "*cache*", "*.pyc", "dist", "build")
-    shutil.copytree(REPO_ROOT, clone, ignore=ignore, dirs_exist_ok=True)
-    git(clone, "add", "--all")
-    git(clone, "commit", "--quiet", "--allow-empty", "-m", "what is on disk")
+    clone = clone_with_working_tree(tmp_path_factory.mktemp("wheel-build"))
     # Cut the next release, as README's "Releasing" says: the final version number.
     version_file = clone / "src" / "scaffold" / "_version.py"
     text = version_file.read_text()
@@ -86,16 +80,20 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return clone
 
 
-def _build(clone: Path, out: Path, *options: str) -> None:
-    built = subprocess.run(
-        [_uv(), "build", *options, "--quiet", "--out-dir", str(out), str(clone)],
+def _run_uv(*args: str) -> None:
+    done = subprocess.run(
+        [_uv(), *args],
         env=tool_env(),
         capture_output=True,
         text=True,
         timeout=INSTALL_TIMEOUT,
         check=False,
     )
-    assert built.returncode == 0, built.stderr
+    assert done.returncode == 0, done.stderr
+
+
+def _build(clone: Path, out: Path, *options: str) -> None:
+    _run_uv("build", *options, "--quiet", "--out-dir", str(out), str(clone))
 
 
 def _history(wheel: Path) -> dict[str, bytes]:
@@ -118,19 +116,8 @@ def installed(clone: Path) -> Installed:
         (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         version = Parser().parsestr(archive.read(metadata).decode())["Version"]
     venv = root / "venv"
-    for command in (
-        [_uv(), "venv", "--quiet", "--python", interpreter("3.11"), str(venv)],
-        [_uv(), "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel)],
-    ):
-        done = subprocess.run(
-            command,
-            env=tool_env(),
-            capture_output=True,
-            text=True,
-            timeout=INSTALL_TIMEOUT,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
+    _run_uv("venv", "--quiet", "--python", str(interpreter("3.11")), str(venv))
+    _run_uv("pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), str(wheel))
     return Installed(wheel, version, Venv(venv))
 
 
@@ -171,16 +158,6 @@ def _answers(project: Path) -> dict[str, object]:
     loaded = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert isinstance(loaded, dict)
     return loaded
-
-
-def _conflicts(project: Path) -> list[str]:
-    return [
-        str(path.relative_to(project))
-        for path in project.rglob("*")
-        if path.is_file()
-        and ".git" not in path.parts
-        and (path.suffix == ".rej" or "<<<<<<< " in path.read_text(errors="ignore"))
-    ]
 
 
 def test_the_wheel_carries_every_recorded_release(installed: Installed) -> None:
@@ -229,7 +206,7 @@ def test_a_release_project_updates_to_the_wheels_version_from_a_fresh_store(
     code, output = scaffold(installed, home, project, "update", "--no-input")
     assert code == 0, output
     assert _answers(project)["_commit"] == f"v{installed.version}"
-    assert not _conflicts(project), _conflicts(project)
+    assert not conflicts(project), conflicts(project)
     git(project, "add", "--all")
     git(project, "commit", "--quiet", "-m", f"update to v{installed.version}")
 
