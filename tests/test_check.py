@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import git
+from conftest import REPO_ROOT, git
 from lifecycle import (
     V1,
     V2,
@@ -171,6 +171,27 @@ def test_a_project_from_scaffolds_own_store_is_up_to_date_and_unchanged(tmp_path
     assert report["status"] == "up-to-date"
     assert states(report) == {}  # The renders reproduce what `scaffold new` wrote.
     assert len(report["files"]) > 20
+
+
+def test_a_release_project_sees_what_scaffold_update_would_bring(tmp_path: Path) -> None:
+    """From the store, "newest" is the installed scaffold's template, as for the update."""
+    from scaffold.releases import read_releases
+    from scaffold.update import UpdateOptions, update_project
+
+    release = f"v{read_releases(REPO_ROOT)[0].version}"
+    folder = tmp_path / "old"
+    args = ["new", str(folder), "--no-input", "--no-lock", "--vcs-ref", release]
+    made = runner.invoke(app, args)
+    assert made.exit_code == 0, made.output
+    git(folder, "init", "--quiet")
+    commit_all(folder, "start")
+    code, report = check(folder)
+    dry = update_project(folder, UpdateOptions(dry_run=True))
+    assert dry.files, "the release and today's template are the same"
+    assert (report["recorded"], report["newest"]) == (release, dry.target)
+    assert code == EXIT_UPDATE_AVAILABLE and report["status"] == "update-available", report
+    changed = {path for path, (state, _) in states(report).items() if state != "project"}
+    assert changed == set(dry.files) - {".copier-answers.yml"}
 
 
 def test_binary_files_that_both_sides_changed_count_as_a_conflict(

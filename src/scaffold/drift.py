@@ -30,7 +30,7 @@ from scaffold.errors import (
     UnversionedProjectError,
 )
 
-__all__ = ["DriftReport", "FileDrift", "FileState", "check_drift"]
+__all__ = ["DriftReport", "FileDrift", "FileState", "check_drift", "render_version"]
 
 FileState = Literal[
     "unchanged",
@@ -144,15 +144,19 @@ def check_drift(path: Path) -> DriftReport:
         raise UnversionedProjectError(path=project / ANSWERS_FILE, missing="version (_commit)")
     if shutil.which("git") is None:
         raise GitMissingError(needed_for="comparing the project with its template")
-    _sync_if_store(source)
+    installed = _sync_if_store(source)
     tags = _tags(source)
     if recorded not in tags and not _resolves(source, recorded):
         raise TemplateVersionNotFoundError(source=source, ref=recorded, available=tags)
-    newest = _newest(tags, recorded)
+    newest = _newest(tags, recorded, installed)
     data = {key: value for key, value in answers.items() if not key.startswith("_")}
     with tempfile.TemporaryDirectory(prefix="scaffold-check-") as scratch:
-        old = _render(source, recorded, data, Path(scratch) / "recorded")
-        new = old if newest == recorded else _render(source, newest, data, Path(scratch) / "new")
+        old = render_version(source, recorded, data, Path(scratch) / "recorded")
+        new = (
+            old
+            if newest == recorded
+            else render_version(source, newest, data, Path(scratch) / "new")
+        )
         empty = Path(scratch) / "empty"
         empty.write_bytes(b"")
         names = sorted((_files(old) | _files(new)) - {ANSWERS_FILE})
@@ -211,8 +215,12 @@ def _files(root: Path) -> set[str]:
     }
 
 
-def _render(source: str, ref: str, data: dict[str, Any], destination: Path) -> Path:
-    """Render one template version with the project's answers into ``destination``."""
+def render_version(source: str, ref: str, data: dict[str, Any], destination: Path) -> Path:
+    """Render one template version with a project's answers into ``destination``.
+
+    Raises:
+        RenderError: copier failed to render the version.
+    """
     from copier import run_copy
     from copier.errors import CopierError
 
@@ -237,12 +245,17 @@ def _render(source: str, ref: str, data: dict[str, Any], destination: Path) -> P
     return destination
 
 
-def _sync_if_store(source: str) -> None:
-    """When the source is scaffold's own store, make sure it holds every shipped version."""
+def _sync_if_store(source: str) -> str | None:
+    """When the source is scaffold's own store, sync it and return this scaffold's tag.
+
+    The store then holds every shipped version; the tag is the version ``scaffold
+    update`` goes to by default. Any other source returns None.
+    """
     from scaffold import store
 
     if Path(source).expanduser() == Path(store.store_location()).expanduser():
-        store.sync(source)
+        return store.sync(source).tag
+    return None
 
 
 def _is_remote(source: str) -> bool:
@@ -280,11 +293,14 @@ def _git_lines(command: list[str], source: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.strip()]
 
 
-def _newest(tags: list[str], recorded: str) -> str:
-    """The newest final release among the tags, as plain ``copier update`` picks it.
+def _newest(tags: list[str], recorded: str, installed: str | None = None) -> str:
+    """The version an update goes to, when it is newer than the recorded one.
 
-    The recorded version stays the answer when no final release is newer than it
-    (a project on a pre-release is not told to go back).
+    For scaffold's own store that is ``installed``, the template of the scaffold
+    that runs (development and pre-release builds included), as for ``scaffold
+    update``; for any other source, the newest final release among the tags, as
+    plain ``copier update`` picks it. The recorded version stays the answer when
+    the target is not newer than it (a project is never told to go back).
     """
     from packaging.version import InvalidVersion, Version
 
@@ -294,13 +310,18 @@ def _newest(tags: list[str], recorded: str) -> str:
         except InvalidVersion:
             return None
 
+    current = parse(recorded) or parse(recorded.split("-", 1)[0])  # git describe: v1-2-gabc
+    if installed is not None:
+        target = parse(installed)
+        if installed == recorded or (target and current and target <= current):
+            return recorded
+        return installed
     finals = [
         (version, tag) for tag in tags if (version := parse(tag)) and not version.is_prerelease
     ]
     if not finals:
         return recorded
     best_version, best = max(finals)
-    current = parse(recorded) or parse(recorded.split("-", 1)[0])  # git describe: v1-2-gabc
     if current is not None and best_version <= current:
         return recorded
     return best
