@@ -256,3 +256,30 @@ def test_dry_run_neither_copies_nor_reads_the_ignored_virtual_environment(projec
     assert code == 0, output
     assert "SECURITY.md" in output and ".venv" not in output
     assert recorded(project) == V1
+
+
+def test_a_changed_file_the_template_removes_is_kept_as_a_conflict(
+    tmp_path: Path, template: Path
+) -> None:
+    """copier deletes it; the project's edit must survive and the user decide."""
+    folder = generate(
+        tmp_path / "docker", "--template", str(template), "--vcs-ref", V2, "--data", "docker=true"
+    )
+    dockerfile = folder / "Dockerfile"
+    ours = dockerfile.read_text() + "# our own build step\n"
+    dockerfile.write_text(ours)
+    commit_all(folder, "own build step")
+    before = tree(folder)
+
+    code, output = update(folder, "--data", "docker=false", "--dry-run")
+    assert code == 0, output
+    assert tree(folder) == before
+    assert "would conflict: Dockerfile (changed here" in output
+    assert "removed: Dockerfile" not in output and "removed: compose.yaml" in output
+
+    code, output = update(folder, "--data", "docker=false")
+    assert code == EXIT_UPDATE_APPLIED_WITH_CONFLICTS, output
+    assert "conflict: Dockerfile (changed here, no longer in the template: kept as it was" in output
+    assert dockerfile.read_text() == ours
+    assert not (folder / "compose.yaml").exists()  # unchanged: the template's to remove
+    assert "removed: compose.yaml" in output and "removed: Dockerfile" not in output

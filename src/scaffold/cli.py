@@ -418,6 +418,9 @@ def sync_command() -> None:
     typer.echo(f"template {stored.tag} at {stored.location} ({state})")
 
 
+_KEPT = "changed here, no longer in the template: kept as it was"
+"""How ``scaffold update`` marks a changed file it kept that copier would have deleted."""
+
 _STATE_LABELS = {
     "project": "changed by the project",
     "template": "changed in {newest}",
@@ -540,6 +543,8 @@ def update_command(
                 typer.echo(f"  {label}: {name}")
         for name in result.conflicts:
             typer.echo(f"  would conflict: {name}")
+        for name in result.kept:
+            typer.echo(f"  would conflict: {name} ({_KEPT})")
         if result.diff:
             typer.echo(result.diff, nl=False)
         typer.echo("Nothing was written.")
@@ -550,14 +555,17 @@ def update_command(
     for label, names in marks:
         for name in names:
             typer.echo(f"  {label}: {name}")
-    if result.conflicts:
-        typer.echo(f"Conflicts left in {len(result.conflicts)} file(s); resolve them, then commit:")
+    left = len(result.conflicts) + len(result.kept)
+    if left:
+        typer.echo(f"Conflicts left in {left} file(s); resolve them, then commit:")
         for name in result.conflicts:
             typer.echo(f"  conflict: {name}")
+        for name in result.kept:
+            typer.echo(f"  conflict: {name} ({_KEPT}; delete it or keep it)")
     typer.echo("Next steps:")
     for step in NEXT_STEPS:
         typer.echo(f"  {step}")
-    if result.conflicts:
+    if left:
         raise typer.Exit(EXIT_UPDATE_APPLIED_WITH_CONFLICTS)
 
 

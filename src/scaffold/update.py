@@ -8,6 +8,12 @@ source updates from that source directly, to the version copier would pick.
 Answered questions are never asked again. ``dry_run`` and ``verify`` compute the
 update in a scratch copy of the project (its ``.git`` included), so the project
 itself is only written when the update is really applied.
+
+copier deletes a file the newer template (or a changed answer) no longer makes,
+even when the project changed it. scaffold keeps such a file as it was and reports
+it as a conflict: whether the project changed it is decided against the recorded
+version rendered with the recorded answers in a scratch folder (only when the
+update removes files).
 """
 
 from __future__ import annotations
@@ -92,6 +98,9 @@ class UpdateResult:
     """The unified diff of the update (dry runs only)."""
     notes: tuple[str, ...] = ()
     """Things the user must know (a stash that could not be brought back cleanly)."""
+    kept: tuple[str, ...] = ()
+    """Files the project changed that the newer template no longer has: kept as they
+    were (copier would delete them) and left for the user to decide, like a conflict."""
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -140,17 +149,19 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
     target = options.to or _default_target(source)
     data = _checked_data(source, target, options.data, answers)
     skip = _environments(project)
-    if options.dry_run or options.verify:
-        with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
-            copy = Path(scratch) / project.name
+    before = _snapshot(project, skip)
+    with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
+        recorded_render = _RecordedRender(source, recorded, answers, Path(scratch) / "recorded")
+        if options.dry_run or options.verify:
+            copy = Path(scratch) / "copy" / project.name
             shutil.copytree(project, copy, symlinks=True, ignore=_leave_out(project, skip))
             _run_update(copy, target, data, options)
-            if options.verify:
-                _verify(copy)
-            else:
-                return _compare(project, copy, source, recorded, options.conflict, skip)
-    before = _snapshot(project, skip)
-    notes = _run_update(project, target, data, options)
+            kept = _keep_changed(copy, before, _snapshot(copy, skip), recorded_render)
+            if not options.verify:
+                return _compare(project, copy, source, recorded, options.conflict, skip, kept)
+            _verify(copy)
+        notes = _run_update(project, target, data, options)
+        kept = _keep_changed(project, before, _snapshot(project, skip), recorded_render)
     added, changed, removed = _differences(before, _snapshot(project, skip))
     conflicts = _conflicts(project, (*added, *changed), options.conflict)
     return UpdateResult(
@@ -164,7 +175,50 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
         conflicts,
         applied=True,
         notes=notes,
+        kept=kept,
     )
+
+
+class _RecordedRender:
+    """The recorded template version rendered with the recorded answers, on first use."""
+
+    def __init__(self, source: str, ref: str, answers: dict[str, Any], folder: Path) -> None:
+        self._source, self._ref, self._folder = source, ref, folder
+        self._data = {key: value for key, value in answers.items() if not key.startswith("_")}
+
+    def read(self, name: str) -> bytes | None:
+        """The file as the recorded version made it, or None when it made no such file."""
+        from scaffold.drift import render_version
+
+        if not self._folder.exists():
+            render_version(self._source, self._ref, self._data, self._folder)
+        item = self._folder / name
+        if item.is_symlink():
+            return b"symlink:" + str(item.readlink()).encode()
+        return item.read_bytes() if item.is_file() else None
+
+
+def _keep_changed(
+    root: Path, before: dict[str, bytes], after: dict[str, bytes], recorded: _RecordedRender
+) -> tuple[str, ...]:
+    """Put back the files the update deleted that the project had changed; return them.
+
+    A file the recorded version made, unchanged by the project, is the template's
+    to remove; one the project changed (or one the template never made) is not.
+    """
+    kept = []
+    for name in sorted(set(before) - set(after)):
+        if name == ANSWERS_FILE or recorded.read(name) == before[name]:
+            continue
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = before[name]
+        if content.startswith(b"symlink:"):
+            target.symlink_to(content[len(b"symlink:") :].decode())
+        else:
+            target.write_bytes(content)
+        kept.append(name)
+    return tuple(kept)
 
 
 def _refuse_framework_change(answers: dict[str, Any], data: dict[str, str]) -> None:
@@ -410,6 +464,7 @@ def _compare(
     recorded: str,
     mode: ConflictMode,
     skip: frozenset[str],
+    kept: tuple[str, ...],
 ) -> UpdateResult:
     before, after = _snapshot(project, skip), _snapshot(copy, skip)
     added, changed, removed = _differences(before, after)
@@ -435,6 +490,7 @@ def _compare(
         _conflicts(copy, (*added, *changed), mode),
         applied=False,
         diff="".join(diff),
+        kept=kept,
     )
 
 
