@@ -25,9 +25,10 @@ the template), so the template has no ``_migrations``, which copier would only r
 for users who trust the template. Then, as the project's README says after an
 update, ``uv lock && uv sync --locked`` installs it and it passes its own checks
 through ``uv run`` (a PostgreSQL project's own tests run on SQLite unless it is
-given ``DATABASE_URL``, as in the matrix). Release projects had no lock, and
-neither side of the comparison is locked (``--no-lock``); the lock is made after
-the update.
+given ``DATABASE_URL``, as in the matrix). The edited project differs from the
+untouched one only in the edited files, so it alone is installed and checked.
+Release projects had no lock, and neither side of the comparison is locked
+(``--no-lock``); the lock is made after the update.
 
 The everything-on projects also take the path users are told to use: made by
 ``scaffold new --vcs-ref v<release>`` from the local template store (which holds
@@ -255,29 +256,26 @@ def _assert_dev_group(project: Path, edited: bool) -> None:
     assert "pytest>=8.3" in tools and (OUR_TOOL in tools) == edited, tools
 
 
-@pytest.mark.parametrize("edited", [False, True], ids=["untouched", "edited"])
-@pytest.mark.parametrize("options", ["defaults", "everything"])
-@pytest.mark.parametrize("framework", ["fastapi", "flask"])
-@pytest.mark.parametrize("release", RELEASES)
-def test_release_project_updates_cleanly_and_passes_its_checks(
-    archives: dict[str, bytes],
-    release: str,
-    framework: str,
-    options: str,
-    edited: bool,
-    tmp_path: Path,
-) -> None:
-    """Plain ``copier update`` from a release's template repository to today's template."""
-    archive = archives[release]
-    data = _options(archive, framework, options)
-    template = tmp_path / "template"
+#: What the user's edits change; everything else of the edited project must equal the untouched one.
+EDITED_FILES = {"NOTES.md", "README.md", "pyproject.toml"}
+
+
+def _updated_release_project(
+    archive: bytes, release: str, framework: str, data: Mapping[str, str], root: Path, edited: bool
+) -> tuple[Path, Path]:
+    """A project made by the release (edited or not), updated to today's template by copier.
+
+    Returns the project and the template repository (tagged ``v<release>`` and today's tag).
+    """
+    root.mkdir()
+    template = root / "template"
     _template_at_release(archive, template, release)
-    project = tmp_path / PROJECT_NAME  # the same name as the run's fresh projects
+    project = root / PROJECT_NAME  # the same name as the run's fresh projects
     _new_at_release(project, str(template), framework, data, release)
     if edited:
         _edit(project)
     today = _today_tag(release)
-    _template_today(template, tmp_path / "current", today)
+    _template_today(template, root / "current", today)
 
     update = copier_update(project)
     assert update.returncode == 0, update.stderr
@@ -286,26 +284,50 @@ def test_release_project_updates_cleanly_and_passes_its_checks(
     assert {key: str(answers[key]).lower() for key in data} == data
     assert (project / NEW_SINCE_RELEASE).is_file()
     assert not conflicts(project), conflicts(project)
-    if edited:
-        _assert_edits_kept(project)
-    else:
-        # Made today from the same template commit with the same options.
-        fresh = tmp_path / "today" / PROJECT_NAME
-        _render(fresh, str(template), framework, data, today)
-        _assert_same_files(project, fresh, release)
     _assert_dev_group(project, edited)
+    return project, template
 
+
+@pytest.mark.parametrize("options", ["defaults", "everything"])
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+@pytest.mark.parametrize("release", RELEASES)
+def test_release_projects_update_cleanly_and_pass_their_checks(
+    archives: dict[str, bytes], release: str, framework: str, options: str, tmp_path: Path
+) -> None:
+    """Plain ``copier update`` from a release's template repository to today's template.
+
+    The untouched project ends up with exactly the files of one made today; the edited
+    one keeps its edits and differs from the untouched one only where they were made.
+    So installing and checking the edited project checks both (one install, not two).
+    """
+    archive = archives[release]
+    data = _options(archive, framework, options)
+    untouched, template = _updated_release_project(
+        archive, release, framework, data, tmp_path / "untouched", edited=False
+    )
+    # Made today from the same template commit with the same options.
+    fresh = tmp_path / "today" / PROJECT_NAME
+    _render(fresh, str(template), framework, data, _today_tag(release))
+    _assert_same_files(untouched, fresh, release)
+
+    project, _ = _updated_release_project(
+        archive, release, framework, data, tmp_path / "edited", edited=True
+    )
+    _assert_edits_kept(project)
+    ours, theirs = _files(project), _files(untouched)
+    differing = {name for name in ours.keys() | theirs.keys() if ours.get(name) != theirs.get(name)}
+    assert differing == EDITED_FILES, differing
+
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     locked = run_uv(project, "lock")
     assert locked.returncode == 0, locked.stderr
     venv = sync_locked(project, interpreter(answers["python_version"]))
-    if edited:
-        imported = venv.run(project, "python", "-c", "import pytest_timeout")
-        assert imported.returncode == 0, imported.stderr
+    imported = venv.run(project, "python", "-c", "import pytest_timeout")
+    assert imported.returncode == 0, imported.stderr
     failures = own_check_failures(venv, project)
     assert not failures, "\n\n".join(failures)
-    if data.get("database") == "postgresql" and not edited:
-        # Its own tests ran on SQLite above; given DATABASE_URL they run on PostgreSQL
-        # (once per framework: the edits touch no code).
+    if data.get("database") == "postgresql":
+        # Its own tests ran on SQLite above; given DATABASE_URL they run on PostgreSQL.
         if not POSTGRES_SERVER:
             pytest.skip("all else passed; SCAFFOLD_TEST_POSTGRES_URL is not set (see .ci/run)")
         with fresh_postgres_database("release") as url:
