@@ -20,8 +20,6 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
-import skops.io
-
 __all__ = [
     "ARTIFACT_FORMAT",
     "TRUSTED_TYPES",
@@ -169,6 +167,8 @@ def save_model(model: Model, path: Path) -> Path:
     last, so a reader never sees half a file. The metadata records the hash of the
     bytes written.
     """
+    import skops.io  # noqa: PLC0415 - imported here, not at the top: see load_model
+
     data = skops.io.dumps(model.estimator)
     _write_atomically(path, data)
     metadata = model.metadata.to_json() | {"sha256": sha256_of(data), "format": ARTIFACT_FORMAT}
@@ -220,6 +220,10 @@ def load_model(path: Path, *, expected_sha256: str | None = None) -> Model:
             reason=f"saved with scikit-learn {trained_with}, but {installed} is installed; "
             "retrain the model or install that version",
         )
+    # skops imports every scikit-learn module when it is imported (seconds): only the
+    # code that reads or writes a model pays for it, not every command of the project.
+    import skops.io  # noqa: PLC0415
+
     try:
         estimator = skops.io.loads(data, trusted=list(TRUSTED_TYPES))
     except Exception as exc:  # skops raises several types for bad or untrusted content

@@ -19,9 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import joblib
-from sklearn.exceptions import InconsistentVersionWarning
-
 from .artifact import Model, ModelArtifactError, ModelMetadata, library_versions
 
 __all__ = ["LEGACY_DEFAULT_PATH", "convert_command", "is_legacy", "load_legacy"]
@@ -93,6 +90,10 @@ def load_legacy(path: Path, *, expected_sha256: str | None = None) -> Model:
                 path=path,
                 reason=f"SHA-256 {digest} is not the expected {expected_sha256} (MODEL_SHA256)",
             )
+    # Imported here, not at the top: only reading an old model file pays for them.
+    import joblib  # noqa: PLC0415
+    from sklearn.exceptions import InconsistentVersionWarning  # noqa: PLC0415
+
     try:
         with _legacy_class_importable(), warnings.catch_warnings():
             warnings.simplefilter("error", InconsistentVersionWarning)
