@@ -207,3 +207,17 @@ def test_binary_files_that_both_sides_changed_count_as_a_conflict(
     text = tmp_path / "text"
     text.write_text("a\nb\nc\n")
     assert not _conflicts(text, text, text)
+
+
+def test_a_render_of_named_files_holds_just_those_unless_a_name_is_not_plain(
+    template: Path, tmp_path: Path
+) -> None:
+    from scaffold.drift import render_version
+
+    data = {"project_name": "Demo", "framework": "flask"}
+    full = render_version(str(template), V1, data, tmp_path / "full")
+    named = render_version(str(template), V1, data, tmp_path / "named", only=["README.md"])
+    assert [p.name for p in named.rglob("*") if p.is_file()] == ["README.md"]
+    assert (named / "README.md").read_bytes() == (full / "README.md").read_bytes()
+    odd = render_version(str(template), V1, data, tmp_path / "odd", only=["{{ x }}.md"])
+    assert tree(odd) == tree(full)

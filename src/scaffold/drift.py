@@ -10,10 +10,12 @@ whether an update would conflict. The project is only read, never written.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -47,6 +49,9 @@ FileState = Literal[
 ``both``: changed by both; ``deleted``: the project deleted it; ``added``: new in
 the newer version; ``removed``: the newer version no longer has it.
 """
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+"""A path copier's exclusion patterns (Jinja, then gitignore rules) take as itself."""
 
 _REMOTE_PREFIXES = ("gh:", "gl:", "git@", "git+", "http://", "https://", "ssh://", "git://")
 
@@ -215,8 +220,18 @@ def _files(root: Path) -> set[str]:
     }
 
 
-def render_version(source: str, ref: str, data: dict[str, Any], destination: Path) -> Path:
+def render_version(
+    source: str,
+    ref: str,
+    data: dict[str, Any],
+    destination: Path,
+    only: Collection[str] | None = None,
+) -> Path:
     """Render one template version with a project's answers into ``destination``.
+
+    ``only`` (paths relative to the project) renders just those files, which is
+    quicker; it is ignored (everything is rendered) when a path holds characters
+    that copier's exclusion patterns would read as more than a plain name.
 
     Raises:
         RenderError: copier failed to render the version.
@@ -224,6 +239,9 @@ def render_version(source: str, ref: str, data: dict[str, Any], destination: Pat
     from copier import run_copy
     from copier.errors import CopierError
 
+    exclude = []
+    if only is not None and all(_PLAIN_PATH.fullmatch(name) for name in only):
+        exclude = ["*", *(f"!/{name}" for name in only)]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Dirty-template and similar notes: not ours to show.
@@ -236,6 +254,7 @@ def render_version(source: str, ref: str, data: dict[str, Any], destination: Pat
                 overwrite=True,
                 quiet=True,
                 unsafe=False,
+                exclude=exclude,
             )
     except CopierError as exc:
         first = str(exc).strip().splitlines()

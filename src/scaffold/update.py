@@ -180,22 +180,29 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
 
 
 class _RecordedRender:
-    """The recorded template version rendered with the recorded answers, on first use."""
+    """The recorded template version rendered with the recorded answers, on demand."""
 
     def __init__(self, source: str, ref: str, answers: dict[str, Any], folder: Path) -> None:
         self._source, self._ref, self._folder = source, ref, folder
         self._data = {key: value for key, value in answers.items() if not key.startswith("_")}
 
-    def read(self, name: str) -> bytes | None:
-        """The file as the recorded version made it, or None when it made no such file."""
+    def files(self, names: list[str]) -> dict[str, bytes | None]:
+        """Each file as the recorded version made it, or None when it made no such file.
+
+        Only these files are rendered (see ``render_version``), once per folder.
+        """
         from scaffold.drift import render_version
 
-        if not self._folder.exists():
-            render_version(self._source, self._ref, self._data, self._folder)
-        item = self._folder / name
-        if item.is_symlink():
-            return b"symlink:" + str(item.readlink()).encode()
-        return item.read_bytes() if item.is_file() else None
+        shutil.rmtree(self._folder, ignore_errors=True)
+        render_version(self._source, self._ref, self._data, self._folder, only=names)
+        found: dict[str, bytes | None] = {}
+        for name in names:
+            item = self._folder / name
+            if item.is_symlink():
+                found[name] = b"symlink:" + str(item.readlink()).encode()
+            else:
+                found[name] = item.read_bytes() if item.is_file() else None
+        return found
 
 
 def _keep_changed(
@@ -206,9 +213,13 @@ def _keep_changed(
     A file the recorded version made, unchanged by the project, is the template's
     to remove; one the project changed (or one the template never made) is not.
     """
+    removed = sorted(set(before) - set(after) - {ANSWERS_FILE})
+    if not removed:
+        return ()
+    made = recorded.files(removed)
     kept = []
-    for name in sorted(set(before) - set(after)):
-        if name == ANSWERS_FILE or recorded.read(name) == before[name]:
+    for name in removed:
+        if made[name] == before[name]:
             continue
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
