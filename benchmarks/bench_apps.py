@@ -22,7 +22,8 @@ last CPU is kept for wrk and the servers are pinned to the others (``--no-pin``
 turns this off), so the load generator never steals time from the app it
 measures; ``WORKERS`` defaults to the number of server CPUs. Prints a markdown
 table; ``--json`` also writes the figures; ``--check`` exits 1 when a skeleton's
-``/health`` throughput is below 0.8x its bare app's. Each skeleton's
+``/health`` throughput is below 0.8x its bare app's, when one skeleton's prediction
+p99 is more than 1.2x the other's, or when any request failed. Each skeleton's
 ``POST /api/v1/predict`` (the same path and body in both, as ``docs/api.md``
 promises) is measured too and reported side by side. ``--framework`` measures
 one framework only.
@@ -53,6 +54,8 @@ from scaffold.requirements import Requirements
 
 PACKAGE = "demo_service"
 TARGET_RATIO = 0.8
+P99_TARGET = 1.2
+"""Each skeleton's prediction p99 within this factor of the other's."""
 START_TIMEOUT = 120.0
 IRIS = {"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}
 PREDICT_PATH = "/api/v1/predict"  # the same in both frameworks (docs/api.md)
@@ -382,7 +385,7 @@ def main() -> None:
         help="measure only this framework (repeatable; default: both)",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--check", action="store_true", help="exit 1 below the 0.8x target")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     frameworks = tuple(f for f in FRAMEWORKS if f in (args.framework or FRAMEWORKS))
     extra_env = dict(item.split("=", 1) for item in args.env if "=" in item)
@@ -516,6 +519,15 @@ def main() -> None:
         )
         + ("" if predict_ratio is None else f" ({predict_ratio:.2f}x, median of per-round ratios)")
     )
+    p99_ratio = None
+    if len(frameworks) == 2:
+        tails = sorted(float(row["p99_ms"]) for row in predictions.values())  # type: ignore[arg-type]
+        p99_ratio = tails[1] / tails[0]
+        verdict = "meets" if p99_ratio <= P99_TARGET else "MISSES"
+        print(
+            f"- prediction p99: the slower skeleton's is {p99_ratio:.2f}x the faster one's "
+            f"({verdict} the {P99_TARGET}x target)"
+        )
     errors = sum(int(row["errors"]) for row in rows)  # type: ignore[call-overload]
     if errors:
         print(f"- {errors} failed responses or socket errors: see the errors column")
@@ -537,6 +549,7 @@ def main() -> None:
                     "fastapi_to_flask_predict": (
                         None if predict_ratio is None else round(predict_ratio, 3)
                     ),
+                    "predict_p99_ratio": None if p99_ratio is None else round(p99_ratio, 3),
                     "results": rows,
                 },
                 indent=2,
@@ -544,7 +557,8 @@ def main() -> None:
             + "\n"
         )
     shutil.rmtree(work, ignore_errors=True)
-    if args.check and (errors or any(ratio < TARGET_RATIO for ratio in ratios.values())):
+    slow_tail = p99_ratio is not None and p99_ratio > P99_TARGET
+    if args.check and (errors or slow_tail or any(r < TARGET_RATIO for r in ratios.values())):
         sys.exit(1)
 
 
