@@ -16,7 +16,6 @@ from .artifact import Model, ModelArtifactError, load_model
 from .legacy import LEGACY_DEFAULT_PATH, convert_command, is_legacy, load_legacy
 
 __all__ = [
-    "PREDICTIONS_PER_CPU",
     "Outcome",
     "available_cpus",
     "default_prediction_slots",
@@ -60,12 +59,6 @@ def predict(model: Model, rows: Sequence[Mapping[str, float]]) -> list[Outcome]:
     return outcomes
 
 
-#: Predictions one process runs at once per CPU, by default. More than one: a prediction
-#: thread and the server's own threads hand the GIL back and forth, and a few in flight
-#: hide that wait; many more only contend for the CPU and stretch the slowest answers.
-PREDICTIONS_PER_CPU = 4
-
-
 def available_cpus() -> int:
     """The CPUs this process may run on (its affinity mask where the OS has one)."""
     if hasattr(os, "sched_getaffinity"):
@@ -73,9 +66,13 @@ def available_cpus() -> int:
     return os.cpu_count() or 1  # pragma: no cover - macOS and Windows
 
 
-def default_prediction_slots() -> int:
-    """How many predictions a process runs at once unless MAX_CONCURRENT_PREDICTIONS says."""
-    return PREDICTIONS_PER_CPU * available_cpus()
+def default_prediction_slots(per_cpu: int) -> int:
+    """``per_cpu`` predictions at once for each CPU this process may run on.
+
+    The framework's server decides ``per_cpu`` (see where it is called): the best
+    number depends on which threads compete with a prediction for the GIL.
+    """
+    return per_cpu * available_cpus()
 
 
 def model_card(model: Model) -> ModelCard:
