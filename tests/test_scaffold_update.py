@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -268,6 +270,10 @@ def test_a_changed_file_the_template_removes_is_kept_as_a_conflict(
     dockerfile = folder / "Dockerfile"
     ours = dockerfile.read_text() + "# our own build step\n"
     dockerfile.write_text(ours)
+    dockerfile.chmod(0o755)
+    (folder / "ignored.txt").write_text("*.log\n")
+    (folder / ".dockerignore").unlink()
+    (folder / ".dockerignore").symlink_to("ignored.txt")  # a link: copier leaves it alone
     commit_all(folder, "own build step")
     before = tree(folder)
 
@@ -281,5 +287,31 @@ def test_a_changed_file_the_template_removes_is_kept_as_a_conflict(
     assert code == EXIT_UPDATE_APPLIED_WITH_CONFLICTS, output
     assert "conflict: Dockerfile (changed here, no longer in the template: kept as it was" in output
     assert dockerfile.read_text() == ours
+    assert os.access(dockerfile, os.X_OK)  # kept with its mode
+    assert os.readlink(folder / ".dockerignore") == "ignored.txt"
     assert not (folder / "compose.yaml").exists()  # unchanged: the template's to remove
     assert "removed: compose.yaml" in output and "removed: Dockerfile" not in output
+
+
+def test_the_recorded_version_renders_the_same_files_once(
+    tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verified update asks twice (scratch run, then the project): one render serves both."""
+    import scaffold.drift
+    from scaffold.update import _RecordedRender
+
+    renders: list[list[str] | None] = []
+    real = scaffold.drift.render_version
+
+    def counted(*args: Any, only: list[str] | None = None) -> Path:
+        renders.append(only)
+        return real(*args, only=only)
+
+    monkeypatch.setattr(scaffold.drift, "render_version", counted)
+    answers = {"framework": "flask", "project_name": "demo", "docker": True, "_commit": V1}
+    recorded = _RecordedRender(str(template), V1, answers, tmp_path / "recorded")
+    first = recorded.files(["Dockerfile", "nothing-here.txt"])
+    assert recorded.files(["Dockerfile", "nothing-here.txt"]) == first
+    assert renders == [["Dockerfile", "nothing-here.txt"]]
+    assert first["Dockerfile"] is not None and b"FROM" in first["Dockerfile"]
+    assert first["nothing-here.txt"] is None

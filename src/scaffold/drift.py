@@ -31,6 +31,7 @@ from scaffold.errors import (
     TemplateVersionNotFoundError,
     UnversionedProjectError,
 )
+from scaffold.tree import read_entry
 
 __all__ = ["DriftReport", "FileDrift", "FileState", "check_drift", "render_version"]
 
@@ -170,7 +171,7 @@ def check_drift(path: Path) -> DriftReport:
 
 
 def _compare(name: str, project: Path, old: Path, new: Path, empty: Path) -> FileDrift:
-    base, theirs, mine = _read(old / name), _read(new / name), _read(project / name)
+    base, theirs, mine = read_entry(old / name), read_entry(new / name), read_entry(project / name)
     if base is None:  # New in the newer version.
         if mine is None or mine == theirs:
             return FileDrift(name, "added" if mine is None else "unchanged")
@@ -201,15 +202,6 @@ def _conflicts(mine: Path, base: Path, theirs: Path) -> bool:
         check=False,
     )
     return result.returncode != 0
-
-
-def _read(path: Path) -> bytes | None:
-    if path.is_symlink():
-        return b"symlink:" + str(path.readlink()).encode()
-    try:
-        return path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
 
 
 def _files(root: Path) -> set[str]:

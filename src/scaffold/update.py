@@ -41,6 +41,7 @@ from scaffold.errors import (
     UnversionedProjectError,
     VerifyFailedError,
 )
+from scaffold.tree import Snapshot, read_entry, snapshot, write_entry
 
 __all__ = ["UpdateOptions", "UpdateResult", "update_project"]
 
@@ -149,20 +150,20 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
     target = options.to or _default_target(source)
     data = _checked_data(source, target, options.data, answers)
     skip = _environments(project)
-    before = _snapshot(project, skip)
+    before = snapshot(project, skip)
     with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
         recorded_render = _RecordedRender(source, recorded, answers, Path(scratch) / "recorded")
         if options.dry_run or options.verify:
             copy = Path(scratch) / "copy" / project.name
             shutil.copytree(project, copy, symlinks=True, ignore=_leave_out(project, skip))
             _run_update(copy, target, data, options)
-            kept = _keep_changed(copy, before, _snapshot(copy, skip), recorded_render)
+            kept = _keep_changed(copy, before, snapshot(copy, skip), recorded_render)
             if not options.verify:
                 return _compare(project, copy, source, recorded, options.conflict, skip, kept)
             _verify(copy)
         notes = _run_update(project, target, data, options)
-        kept = _keep_changed(project, before, _snapshot(project, skip), recorded_render)
-    added, changed, removed = _differences(before, _snapshot(project, skip))
+        kept = _keep_changed(project, before, snapshot(project, skip), recorded_render)
+    added, changed, removed = _differences(before.files, snapshot(project, skip).files)
     conflicts = _conflicts(project, (*added, *changed), options.conflict)
     return UpdateResult(
         project,
@@ -185,49 +186,41 @@ class _RecordedRender:
     def __init__(self, source: str, ref: str, answers: dict[str, Any], folder: Path) -> None:
         self._source, self._ref, self._folder = source, ref, folder
         self._data = {key: value for key, value in answers.items() if not key.startswith("_")}
+        self._made: dict[tuple[str, ...], dict[str, bytes | None]] = {}
 
     def files(self, names: list[str]) -> dict[str, bytes | None]:
         """Each file as the recorded version made it, or None when it made no such file.
 
-        Only these files are rendered (see ``render_version``), once per folder.
+        Only these files are rendered (see ``render_version``), and only once: a
+        verified update asks again for the same files after its scratch run.
         """
         from scaffold.drift import render_version
 
-        shutil.rmtree(self._folder, ignore_errors=True)
-        render_version(self._source, self._ref, self._data, self._folder, only=names)
-        found: dict[str, bytes | None] = {}
-        for name in names:
-            item = self._folder / name
-            if item.is_symlink():
-                found[name] = b"symlink:" + str(item.readlink()).encode()
-            else:
-                found[name] = item.read_bytes() if item.is_file() else None
-        return found
+        key = tuple(names)
+        if key not in self._made:
+            folder = self._folder / str(len(self._made))
+            render_version(self._source, self._ref, self._data, folder, only=names)
+            self._made[key] = {name: read_entry(folder / name) for name in names}
+        return self._made[key]
 
 
 def _keep_changed(
-    root: Path, before: dict[str, bytes], after: dict[str, bytes], recorded: _RecordedRender
+    root: Path, before: Snapshot, after: Snapshot, recorded: _RecordedRender
 ) -> tuple[str, ...]:
     """Put back the files the update deleted that the project had changed; return them.
 
     A file the recorded version made, unchanged by the project, is the template's
     to remove; one the project changed (or one the template never made) is not.
     """
-    removed = sorted(set(before) - set(after) - {ANSWERS_FILE})
+    removed = sorted(set(before.files) - set(after.files) - {ANSWERS_FILE})
     if not removed:
         return ()
     made = recorded.files(removed)
     kept = []
     for name in removed:
-        if made[name] == before[name]:
+        if made[name] == before.files[name]:
             continue
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        content = before[name]
-        if content.startswith(b"symlink:"):
-            target.symlink_to(content[len(b"symlink:") :].decode())
-        else:
-            target.write_bytes(content)
+        write_entry(root / name, before.files[name], executable=name in before.executable)
         kept.append(name)
     return tuple(kept)
 
@@ -424,24 +417,6 @@ def _recorded_version(project: Path, fallback: str | None) -> str:
     return str(commit) if commit else (fallback or "")
 
 
-def _snapshot(root: Path, skip: frozenset[str] = frozenset()) -> dict[str, bytes]:
-    """Every file outside ``.git`` and ``skip`` with its bytes (a symbolic link as its target)."""
-    files: dict[str, bytes] = {}
-    for folder, dirs, names in os.walk(root):
-        where = Path(folder).relative_to(root).as_posix()
-        prefix = "" if where == "." else where + "/"
-        dirs[:] = [name for name in dirs if name != ".git" and prefix + name not in skip]
-        for name in names:
-            item = Path(folder) / name
-            key = item.relative_to(root).as_posix()
-            files[key] = (
-                b"symlink:" + str(item.readlink()).encode()
-                if item.is_symlink()
-                else item.read_bytes()
-            )
-    return files
-
-
 def _differences(
     before: dict[str, bytes], after: dict[str, bytes]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -477,7 +452,7 @@ def _compare(
     skip: frozenset[str],
     kept: tuple[str, ...],
 ) -> UpdateResult:
-    before, after = _snapshot(project, skip), _snapshot(copy, skip)
+    before, after = snapshot(project, skip).files, snapshot(copy, skip).files
     added, changed, removed = _differences(before, after)
     diff: list[str] = []
     for name in sorted((*added, *changed, *removed)):
