@@ -155,6 +155,16 @@ def _documents(path: Path) -> dict[str, Any]:
     return found
 
 
+def _slots_source(project: Path) -> str:
+    """The generated module that sets the app's default prediction slots per CPU."""
+    (found,) = [
+        path
+        for path in (project / "src").rglob("*.py")
+        if "PREDICTIONS_PER_CPU = " in path.read_text()
+    ]
+    return found.read_text()
+
+
 @pytest.mark.parametrize(
     ("framework", "options", "expected"),
     DEPLOYS,
@@ -195,6 +205,12 @@ def test_deploy_files_share_state_where_several_processes_serve(
     pod = deployment["template"]["spec"]
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         assert config[name] == config["WORKERS"] == "1"
+    if options.get("ml", "scikit-learn") == "none":
+        assert "MAX_CONCURRENT_PREDICTIONS" not in config
+    else:  # one CPU's worth, as the app counts it: not the node's CPUs
+        per_cpu = re.search(r"^PREDICTIONS_PER_CPU = (\d+)$", _slots_source(project), re.M)
+        assert per_cpu is not None
+        assert config["MAX_CONCURRENT_PREDICTIONS"] == per_cpu.group(1)
     migrate = ["python", "-m", package, "migrate"]
     if database == "none":
         assert "initContainers" not in pod and "MIGRATE_ON_STARTUP" not in config
