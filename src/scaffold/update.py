@@ -157,13 +157,13 @@ def update_project(path: Path, options: UpdateOptions | None = None) -> UpdateRe
             copy = Path(scratch) / "copy" / project.name
             shutil.copytree(project, copy, symlinks=True, ignore=_leave_out(project, skip))
             _run_update(copy, target, data, options)
-            kept = _keep_changed(copy, before, snapshot(copy, skip), recorded_render)
+            kept, after = _keep_changed(copy, before, snapshot(copy, skip), recorded_render)
             if not options.verify:
-                return _compare(project, copy, source, recorded, options.conflict, skip, kept)
+                return _compare(project, copy, before.files, after, source, recorded, options, kept)
             _verify(copy)
         notes = _run_update(project, target, data, options)
-        kept = _keep_changed(project, before, snapshot(project, skip), recorded_render)
-    added, changed, removed = _differences(before.files, snapshot(project, skip).files)
+        kept, after = _keep_changed(project, before, snapshot(project, skip), recorded_render)
+    added, changed, removed = _differences(before.files, after)
     conflicts = _conflicts(project, (*added, *changed), options.conflict)
     return UpdateResult(
         project,
@@ -206,23 +206,23 @@ class _RecordedRender:
 
 def _keep_changed(
     root: Path, before: Snapshot, after: Snapshot, recorded: _RecordedRender
-) -> tuple[str, ...]:
-    """Put back the files the update deleted that the project had changed; return them.
+) -> tuple[tuple[str, ...], dict[str, bytes]]:
+    """Put back the files the update deleted that the project had changed.
 
     A file the recorded version made, unchanged by the project, is the template's
     to remove; one the project changed (or one the template never made) is not.
+
+    Returns:
+        The files put back, and every file of ``root`` as it now is.
     """
     removed = sorted(set(before.files) - set(after.files) - {ANSWERS_FILE})
     if not removed:
-        return ()
+        return (), after.files
     made = recorded.files(removed)
-    kept = []
-    for name in removed:
-        if made[name] == before.files[name]:
-            continue
+    kept = tuple(name for name in removed if made[name] != before.files[name])
+    for name in kept:
         write_entry(root / name, before.files[name], executable=name in before.executable)
-        kept.append(name)
-    return tuple(kept)
+    return kept, after.files | {name: before.files[name] for name in kept}
 
 
 def _refuse_framework_change(answers: dict[str, Any], data: dict[str, str]) -> None:
@@ -446,13 +446,14 @@ def _conflicts(root: Path, touched: tuple[str, ...], mode: ConflictMode) -> tupl
 def _compare(
     project: Path,
     copy: Path,
+    before: dict[str, bytes],
+    after: dict[str, bytes],
     source: str,
     recorded: str,
-    mode: ConflictMode,
-    skip: frozenset[str],
+    options: UpdateOptions,
     kept: tuple[str, ...],
 ) -> UpdateResult:
-    before, after = snapshot(project, skip).files, snapshot(copy, skip).files
+    """The dry run's answer: ``copy`` (files ``after``) against the untouched project."""
     added, changed, removed = _differences(before, after)
     diff: list[str] = []
     for name in sorted((*added, *changed, *removed)):
@@ -473,7 +474,7 @@ def _compare(
         added,
         changed,
         removed,
-        _conflicts(copy, (*added, *changed), mode),
+        _conflicts(copy, (*added, *changed), options.conflict),
         applied=False,
         diff="".join(diff),
         kept=kept,
